@@ -1,0 +1,215 @@
+"""Pinyin search keys for Chinese personal names.
+
+A name is found by its full pinyin (``shenjianmin``) or its initials (``sjm``). Surnames often
+read differently from the character's everyday reading (单 shan, 曾 zeng, 解 xie …), and people
+type both, so the surname contributes its surname reading(s) and pypinyin's readings; the given
+name uses its most common reading only, to keep the number of keys small.
+"""
+
+from __future__ import annotations
+
+import re
+
+from pypinyin import Style, lazy_pinyin, pinyin
+
+from talentpool.rules.text import normalise_text
+
+__all__ = [
+    "COMPOUND_SURNAMES",
+    "MAX_KEYS",
+    "SURNAME_READINGS",
+    "pinyin_sort_key",
+    "search_keys",
+    "search_text",
+    "split_surname",
+]
+
+MAX_KEYS = 8
+
+#: Surname readings of characters whose surname reading differs from (or adds to) the common one.
+SURNAME_READINGS: dict[str, tuple[str, ...]] = {
+    "单": ("shan",),
+    "曾": ("zeng",),
+    "解": ("xie",),
+    "仇": ("qiu",),
+    "区": ("ou",),
+    "朴": ("piao",),
+    "查": ("zha",),
+    "秘": ("bi",),
+    "尉": ("yu", "wei"),
+    "盖": ("ge",),
+    "乐": ("yue", "le"),
+    "覃": ("qin",),
+    "缪": ("miao",),
+    "翟": ("zhai",),
+    "种": ("chong",),
+    "万": ("wan",),
+    "宁": ("ning",),
+    "车": ("che",),
+    "任": ("ren",),
+    "华": ("hua",),
+    "员": ("yun",),
+    "繁": ("po",),
+    "召": ("shao",),
+    "柏": ("bai",),
+    "薄": ("bo",),
+    "卜": ("bu",),
+    "都": ("du",),
+    "长": ("chang",),
+    "重": ("chong",),
+    "藏": ("zang",),
+    "冼": ("xian",),
+    "洗": ("xian",),
+    "过": ("guo",),
+    "相": ("xiang",),
+    "祭": ("zhai",),
+    "曲": ("qu",),
+    "牟": ("mou",),
+    "句": ("gou",),
+    "谌": ("chen",),
+    "折": ("she",),
+    "隗": ("wei",),
+    "殷": ("yin",),
+    "阚": ("kan",),
+    "蔚": ("yu", "wei"),
+    "沈": ("shen",),
+    "石": ("shi",),
+    "黑": ("he",),
+    "贾": ("jia",),
+    "燕": ("yan",),
+    "纪": ("ji",),
+    "费": ("fei",),
+    "应": ("ying",),
+    "晟": ("cheng",),
+    "阿": ("a",),
+}
+
+#: Two-character surnames with their readings (syllables).
+COMPOUND_SURNAMES: dict[str, tuple[str, ...]] = {
+    "欧阳": ("ou", "yang"),
+    "司马": ("si", "ma"),
+    "诸葛": ("zhu", "ge"),
+    "上官": ("shang", "guan"),
+    "单于": ("chan", "yu"),
+    "长孙": ("zhang", "sun"),
+    "尉迟": ("yu", "chi"),
+    "令狐": ("ling", "hu"),
+    "皇甫": ("huang", "fu"),
+    "澹台": ("tan", "tai"),
+    "公孙": ("gong", "sun"),
+    "慕容": ("mu", "rong"),
+    "司徒": ("si", "tu"),
+    "司空": ("si", "kong"),
+    "夏侯": ("xia", "hou"),
+    "东方": ("dong", "fang"),
+    "宇文": ("yu", "wen"),
+    "万俟": ("mo", "qi"),
+    "轩辕": ("xuan", "yuan"),
+    "端木": ("duan", "mu"),
+    "呼延": ("hu", "yan"),
+    "南宫": ("nan", "gong"),
+    "百里": ("bai", "li"),
+    "东郭": ("dong", "guo"),
+    "西门": ("xi", "men"),
+    "独孤": ("du", "gu"),
+    "申屠": ("shen", "tu"),
+    "太史": ("tai", "shi"),
+    "闻人": ("wen", "ren"),
+    "钟离": ("zhong", "li"),
+    "宗政": ("zong", "zheng"),
+    "濮阳": ("pu", "yang"),
+    "淳于": ("chun", "yu"),
+    "赫连": ("he", "lian"),
+    "拓跋": ("tuo", "ba"),
+    "羊舌": ("yang", "she"),
+    "第五": ("di", "wu"),
+    "乐正": ("yue", "zheng"),
+    "公冶": ("gong", "ye"),
+    "子车": ("zi", "ju"),
+}
+
+_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")
+_TOKEN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]|[a-z0-9]+")
+
+
+def _clean(name: str) -> str:
+    """Lower-cased name without spaces and separators such as the middle dot in 阿不都·热合曼."""
+    return "".join(_TOKEN.findall(normalise_text(name).lower()))
+
+
+def split_surname(name: str) -> tuple[str, str]:
+    """Split a Han name into (surname, given name); compound surnames need ≥ 3 characters."""
+    cleaned = _clean(name)
+    if not cleaned or not _HAN.match(cleaned):
+        return "", cleaned
+    if len(cleaned) >= 3 and cleaned[:2] in COMPOUND_SURNAMES:
+        return cleaned[:2], cleaned[2:]
+    return cleaned[:1], cleaned[1:]
+
+
+def _syllables(text: str) -> list[str]:
+    """Most common reading of each Han character; runs of letters/digits are kept as words."""
+    result: list[str] = []
+    for chunk in lazy_pinyin(text, style=Style.NORMAL, errors="default"):
+        result.extend(_TOKEN.findall(chunk.lower()))
+    return [s for s in result if s]
+
+
+def _surname_readings(surname: str) -> list[list[str]]:
+    readings: list[list[str]] = []
+
+    def add(syllables: list[str]) -> None:
+        if syllables and syllables not in readings:
+            readings.append(syllables)
+
+    if surname in COMPOUND_SURNAMES:
+        add(list(COMPOUND_SURNAMES[surname]))
+        add(_syllables(surname))
+        add([syllable for char in surname for syllable in _syllables(char)])
+        return readings
+    known = SURNAME_READINGS.get(surname, ())
+    for reading in known:
+        add([reading])
+    add(_syllables(surname))
+    if not known:
+        # Not a surname we know: every dictionary reading of the character may be meant.
+        for reading in pinyin(surname, style=Style.NORMAL, heteronym=True)[0]:
+            add(_TOKEN.findall(reading.lower()))
+    return readings
+
+
+def _key_pair(syllables: list[str]) -> tuple[str, str]:
+    return "".join(syllables), "".join(s[0] for s in syllables)
+
+
+def search_keys(name: str) -> list[str]:
+    """Distinct lower-case search keys: full pinyin and initials for each surname reading.
+
+    ``单田芳`` → ``["shantianfang", "stf", "dantianfang", "dtf", …]``; at most :data:`MAX_KEYS`.
+    """
+    surname, given = split_surname(name)
+    if not surname and not given:
+        return []
+    given_syllables = _syllables(given)
+    readings = _surname_readings(surname) if surname else [[]]
+    keys: list[str] = []
+    for reading in readings:
+        for key in _key_pair(reading + given_syllables):
+            if key and key not in keys:
+                keys.append(key)
+        if len(keys) >= MAX_KEYS:
+            break
+    return keys[:MAX_KEYS]
+
+
+def search_text(name: str) -> str:
+    """All search keys joined by spaces, for storage in one column."""
+    return " ".join(search_keys(name))
+
+
+def pinyin_sort_key(name: str) -> str:
+    """Syllables of the preferred reading separated by spaces (``shan tian fang``), so names
+    sort syllable by syllable. Add the name itself as a secondary key to break ties."""
+    surname, given = split_surname(name)
+    readings = _surname_readings(surname) if surname else [[]]
+    return " ".join(readings[0] + _syllables(given))

@@ -1,0 +1,101 @@
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from talentpool.rules.names import (
+    MAX_KEYS,
+    pinyin_sort_key,
+    search_keys,
+    search_text,
+    split_surname,
+)
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("慎建民", ["shenjianmin", "sjm"]),
+        ("单田芳", ["shantianfang", "stf", "dantianfang", "dtf"]),
+        ("曾志伟", ["zengzhiwei", "zzw", "cengzhiwei", "czw"]),
+        ("解晓东", ["xiexiaodong", "xxd", "jiexiaodong", "jxd"]),
+        ("乐嘉", ["yuejia", "yj", "lejia", "lj"]),
+        ("覃明", ["qinming", "qm", "tanming", "tm"]),
+        ("欧阳娜娜", ["ouyangnana", "oynn"]),
+        ("尉迟恭", ["yuchigong", "ycg"]),
+        ("单于乐", ["chanyule", "cyl", "danyule", "dyl"]),
+        ("沈从文", ["shencongwen", "scw"]),
+        ("吕布", ["lvbu", "lb"]),
+        ("阿不都·热合曼", ["abudoureheman", "abdrhm"]),
+    ],
+)
+def test_search_keys_start_with(name: str, expected: list[str]) -> None:
+    keys = search_keys(name)
+    assert keys[: len(expected)] == expected
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("沈从文", ["shencongwen", "scw"]),
+        ("欧阳娜娜", ["ouyangnana", "oynn"]),
+        ("张", ["zhang", "z"]),
+        ("  张　三 ", ["zhangsan", "zs"]),
+        ("", []),
+        ("   ", []),
+    ],
+)
+def test_search_keys_exact(name: str, expected: list[str]) -> None:
+    assert search_keys(name) == expected
+
+
+def test_search_text() -> None:
+    assert search_text("单田芳") == "shantianfang stf dantianfang dtf"
+    assert search_text("") == ""
+
+
+@pytest.mark.parametrize(
+    ("name", "surname", "given"),
+    [
+        ("慎建民", "慎", "建民"),
+        ("欧阳娜娜", "欧阳", "娜娜"),
+        ("欧阳", "欧", "阳"),
+        ("司马光", "司马", "光"),
+        ("Tom", "", "tom"),
+    ],
+)
+def test_split_surname(name: str, surname: str, given: str) -> None:
+    assert split_surname(name) == (surname, given)
+
+
+def test_pinyin_sort_key() -> None:
+    assert pinyin_sort_key("单田芳") == "shan tian fang"
+    assert pinyin_sort_key("曾志伟") == "zeng zhi wei"
+    assert pinyin_sort_key("欧阳娜娜") == "ou yang na na"
+    names = ["赵六", "曾志伟", "李明", "李", "阿不都·热合曼", "林一"]
+    assert sorted(names, key=pinyin_sort_key) == [
+        "阿不都·热合曼",
+        "李",
+        "李明",
+        "林一",
+        "曾志伟",
+        "赵六",
+    ]
+
+
+_han = st.characters(min_codepoint=0x4E00, max_codepoint=0x9FA5)
+
+
+@given(st.text(_han, min_size=1, max_size=4))
+@settings(max_examples=150, deadline=None)
+def test_keys_are_distinct_lower_ascii_and_capped(name: str) -> None:
+    keys = search_keys(name)
+    assert 2 <= len(keys) <= MAX_KEYS or (len(name) == 1 and len(keys) >= 2)
+    assert len(keys) == len(set(keys))
+    for key in keys:
+        assert key.isascii() and key == key.lower() and " " not in key and key
+    # the first pair is always full pinyin and its initials
+    full, initials = keys[0], keys[1]
+    assert len(initials) == len(name) and full.startswith(initials[0])
+    assert search_text(name).split() == keys
