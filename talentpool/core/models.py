@@ -1,0 +1,206 @@
+"""Users and roles, audit log, login failures, background jobs and the working-day calendar."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .roles import Role
+
+
+class User(AbstractUser):
+    """A person who logs in. Enterprise operators are bound to one enterprise, workers to their
+    registry record; what each role may see is decided by the querysets' ``restrict``."""
+
+    role = models.CharField(_("role"), max_length=16, choices=Role.choices, default=Role.WORKER)
+    full_name = models.CharField(_("full name"), max_length=64, blank=True)
+    enterprise = models.ForeignKey(
+        "registry.Enterprise",
+        verbose_name=_("enterprise"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="operators",
+    )
+    worker = models.OneToOneField(
+        "registry.Worker",
+        verbose_name=_("worker record"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="account",
+    )
+    organisation = models.CharField(
+        _("organisation"), max_length=100, blank=True, help_text=_("Bureau or employer shown for leaders and experts.")
+    )
+
+    objects = UserManager()
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(role=Role.OPERATOR) | Q(enterprise__isnull=False),
+                name="operator_has_enterprise",
+            ),
+            models.CheckConstraint(
+                condition=~Q(role=Role.WORKER) | Q(worker__isnull=False) | Q(is_superuser=True),
+                name="worker_has_record",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name or self.username
+
+    @property
+    def is_admin(self) -> bool:
+        return self.is_active and (self.role == Role.ADMIN or self.is_superuser)
+
+    @property
+    def is_leader(self) -> bool:
+        return self.role == Role.LEADER
+
+    @property
+    def is_operator(self) -> bool:
+        return self.role == Role.OPERATOR
+
+    @property
+    def is_worker(self) -> bool:
+        return self.role == Role.WORKER and not self.is_superuser
+
+    @property
+    def is_expert(self) -> bool:
+        return self.role == Role.EXPERT
+
+
+class LoginFailure(models.Model):
+    """One failed login; recent ones lock the username or the address."""
+
+    username = models.CharField(max_length=150, db_index=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["ip_address", "at"])]
+
+
+class AuditAction(models.TextChoices):
+    CREATE = "create", _("created")
+    UPDATE = "update", _("changed")
+    DELETE = "delete", _("deleted")
+    REVEAL = "reveal", _("viewed personal data")
+    IMPORT = "import", _("imported")
+    EXPORT = "export", _("exported")
+    LOGIN = "login", _("logged in")
+    LOGIN_FAILED = "login_failed", _("failed to log in")
+    LOCKED = "locked", _("locked out")
+
+
+class AuditLog(models.Model):
+    """Who did what to which object, when, from where, with the values before and after.
+
+    Personal data never appears in ``changes``: the services record masked values only."""
+
+    at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
+    actor = models.ForeignKey(
+        User, verbose_name=_("user"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    actor_label = models.CharField(_("user"), max_length=150, blank=True)
+    action = models.CharField(_("action"), max_length=16, choices=AuditAction.choices)
+    content_type = models.ForeignKey(ContentType, null=True, blank=True, on_delete=models.SET_NULL)
+    object_id = models.CharField(max_length=64, blank=True)
+    object_repr = models.CharField(_("object"), max_length=200, blank=True)
+    changes = models.JSONField(_("changes"), default=dict, blank=True)
+    ip_address = models.GenericIPAddressField(_("address"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("audit record")
+        verbose_name_plural = _("audit log")
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["content_type", "object_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_label} {self.action} {self.object_repr}"
+
+
+class JobStatus(models.TextChoices):
+    QUEUED = "queued", _("queued")
+    RUNNING = "running", _("running")
+    SUCCEEDED = "succeeded", _("succeeded")
+    FAILED = "failed", _("failed")
+
+
+class Job(models.Model):
+    """A long job (import, export, batch) run by the worker, with progress the user can watch."""
+
+    kind = models.CharField(_("kind"), max_length=64)
+    title = models.CharField(_("title"), max_length=200)
+    status = models.CharField(_("status"), max_length=16, choices=JobStatus.choices, default=JobStatus.QUEUED)
+    params = models.JSONField(default=dict, blank=True)
+    progress_done = models.PositiveIntegerField(default=0)
+    progress_total = models.PositiveIntegerField(default=0)
+    log = models.TextField(_("log"), blank=True)
+    result = models.JSONField(default=dict, blank=True)
+    input_file = models.FileField(upload_to="jobs/input/%Y/%m/", blank=True)
+    result_file = models.FileField(_("result file"), upload_to="jobs/result/%Y/%m/", blank=True)
+    created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="jobs")
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("background job")
+        verbose_name_plural = _("background jobs")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def percent(self) -> int:
+        if self.status == JobStatus.SUCCEEDED:
+            return 100
+        if not self.progress_total:
+            return 0
+        return min(100, int(self.progress_done * 100 / self.progress_total))
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (JobStatus.SUCCEEDED, JobStatus.FAILED)
+
+
+class CalendarDay(models.Model):
+    """An exception to Monday–Friday in the statutory working-day calendar (holiday on a weekday,
+    make-up workday on a weekend). Seeded from chinesecalendar, editable by admins."""
+
+    day = models.DateField(_("date"), unique=True)
+    is_workday = models.BooleanField(_("working day"))
+    note = models.CharField(_("note"), max_length=64, blank=True)
+
+    class Meta:
+        verbose_name = _("calendar day")
+        verbose_name_plural = _("working-day calendar")
+        ordering = ["day"]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.note}"
+
+
+class CalendarYear(models.Model):
+    """A year whose holiday arrangement an admin has entered in full (beyond chinesecalendar)."""
+
+    year = models.PositiveSmallIntegerField(_("year"), unique=True)
+    is_complete = models.BooleanField(_("arrangement complete"), default=True)
+
+    class Meta:
+        verbose_name = _("calendar year")
+        verbose_name_plural = _("calendar years")
+        ordering = ["year"]
+
+    def __str__(self) -> str:
+        return str(self.year)

@@ -1,0 +1,103 @@
+"""One FilterSet per model, shared by list pages, exports and the API (NetBox)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import django_filters
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from talentpool.core.forms import style_fields
+
+from .choices import Education, HonourLevel, Ownership, Sex, SkillLevel
+from .models import Certificate, Enterprise, Honour, Industry, Worker
+
+
+class StyledFilterSet(django_filters.FilterSet):
+    def __init__(self, *args: Any, request: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, request=request, **kwargs)
+        self.user = getattr(request, "user", None)
+        style_fields(self.form.fields)
+        for name in ("enterprise", "current_enterprise"):
+            if name in self.filters and self.user is not None:
+                self.filters[name].queryset = Enterprise.objects.restrict(self.user).only("pk", "name")
+
+
+class WorkerFilter(StyledFilterSet):
+    q = django_filters.CharFilter(label=_("Search"), method="filter_q")
+    current_enterprise = django_filters.ModelChoiceFilter(label=_("enterprise"), queryset=Enterprise.objects.none())
+    industry = django_filters.ModelChoiceFilter(
+        label=_("industry"), queryset=Industry.objects.all(), field_name="current_enterprise__industry"
+    )
+    skill_level = django_filters.ChoiceFilter(label=_("skill level"), choices=SkillLevel.choices)
+    min_level = django_filters.ChoiceFilter(
+        label=_("level at least"), choices=SkillLevel.choices, field_name="skill_level", lookup_expr="gte"
+    )
+    sex = django_filters.ChoiceFilter(label=_("sex"), choices=Sex.choices)
+    education = django_filters.ChoiceFilter(label=_("education"), choices=Education.choices)
+    is_frontline = django_filters.BooleanFilter(label=_("front-line worker"))
+    ownership = django_filters.ChoiceFilter(
+        label=_("ownership"), choices=Ownership.choices, field_name="current_enterprise__ownership"
+    )
+
+    class Meta:
+        model = Worker
+        fields = ["q", "current_enterprise", "industry", "skill_level", "min_level", "sex", "education",
+                  "is_frontline", "ownership"]
+
+    def filter_q(self, queryset: QuerySet[Worker], name: str, value: str) -> QuerySet[Worker]:
+        return queryset.search(value)  # type: ignore[attr-defined,no-any-return]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.form.fields["q"].widget.attrs["placeholder"] = _("Name, pinyin, initials or ID number")
+        self.form.fields["q"].widget.attrs["autocomplete"] = "off"
+
+
+class EnterpriseFilter(StyledFilterSet):
+    q = django_filters.CharFilter(label=_("Search"), method="filter_q")
+    industry = django_filters.ModelChoiceFilter(label=_("industry"), queryset=Industry.objects.all())
+    ownership = django_filters.ChoiceFilter(label=_("ownership"), choices=Ownership.choices)
+    is_above_scale = django_filters.BooleanFilter(label=_("above designated size"))
+    town = django_filters.CharFilter(label=_("town or street"), lookup_expr="icontains")
+
+    class Meta:
+        model = Enterprise
+        fields = ["q", "industry", "ownership", "is_above_scale", "town"]
+
+    def filter_q(self, queryset: QuerySet[Enterprise], name: str, value: str) -> QuerySet[Enterprise]:
+        return queryset.search(value)  # type: ignore[attr-defined,no-any-return]
+
+
+class CertificateFilter(StyledFilterSet):
+    q = django_filters.CharFilter(label=_("Worker"), method="filter_worker")
+    number = django_filters.CharFilter(label=_("certificate number"), lookup_expr="icontains")
+    level = django_filters.ChoiceFilter(label=_("skill level"), choices=SkillLevel.choices)
+    enterprise = django_filters.ModelChoiceFilter(
+        label=_("enterprise"), queryset=Enterprise.objects.none(), field_name="worker__current_enterprise"
+    )
+    issued_on = django_filters.DateFromToRangeFilter(label=_("issued on"))
+
+    class Meta:
+        model = Certificate
+        fields = ["q", "number", "level", "enterprise"]
+
+    def filter_worker(self, queryset: QuerySet[Certificate], name: str, value: str) -> QuerySet[Certificate]:
+        return queryset.filter(worker__in=Worker.objects.search(value).values("pk"))
+
+
+class HonourFilter(StyledFilterSet):
+    q = django_filters.CharFilter(label=_("Worker"), method="filter_worker")
+    name = django_filters.CharFilter(label=_("honour"), lookup_expr="icontains")
+    level = django_filters.ChoiceFilter(label=_("level"), choices=HonourLevel.choices)
+    enterprise = django_filters.ModelChoiceFilter(
+        label=_("enterprise"), queryset=Enterprise.objects.none(), field_name="worker__current_enterprise"
+    )
+
+    class Meta:
+        model = Honour
+        fields = ["q", "name", "level", "enterprise"]
+
+    def filter_worker(self, queryset: QuerySet[Honour], name: str, value: str) -> QuerySet[Honour]:
+        return queryset.filter(worker__in=Worker.objects.search(value).values("pk"))

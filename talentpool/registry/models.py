@@ -1,0 +1,263 @@
+"""The talent registry (人才信息库): enterprises, workers, their employment, occupations,
+certificates and honours. State changes go through ``services``."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from talentpool.core.crypto import EncryptedTextField
+from talentpool.rules import masking
+from talentpool.rules.retirement import RetirementCategory as RuleCategory
+from talentpool.rules.retirement import retirement_date
+
+from .choices import (
+    Education,
+    HonourLevel,
+    OccupationLevel,
+    Ownership,
+    RetirementCategory,
+    Sex,
+    SkillLevel,
+)
+from .querysets import EnterpriseQuerySet, ReferenceQuerySet, WorkerOwnedQuerySet, WorkerQuerySet
+
+
+class Industry(models.Model):
+    """A local industry grouping (电梯, 湖笔 …): every industry should have a role model."""
+
+    name = models.CharField(_("name"), max_length=32, unique=True)
+    is_heritage = models.BooleanField(_("intangible heritage craft"), default=False)
+    sort_order = models.PositiveSmallIntegerField(_("order"), default=100)
+
+    objects = ReferenceQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("industry")
+        verbose_name_plural = _("industries")
+        ordering = ["sort_order", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Occupation(models.Model):
+    """An entry of the national occupational classification (职业分类大典 2022)."""
+
+    code = models.CharField(_("code"), max_length=16, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    level = models.PositiveSmallIntegerField(_("level"), choices=OccupationLevel.choices)
+    parent = models.ForeignKey(
+        "self", verbose_name=_("parent"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+
+    objects = ReferenceQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("occupation")
+        verbose_name_plural = _("occupations")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+
+class Enterprise(models.Model):
+    """An employer in the district, identified by its unified social credit code."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    uscc = models.CharField(_("unified social credit code"), max_length=18, unique=True)
+    industry = models.ForeignKey(Industry, verbose_name=_("industry"), on_delete=models.PROTECT, related_name="enterprises")
+    ownership = models.CharField(_("ownership"), max_length=16, choices=Ownership.choices, default=Ownership.NON_PUBLIC)
+    is_above_scale = models.BooleanField(_("above designated size"), default=True)
+    town = models.CharField(_("town or street"), max_length=32, blank=True)
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    contact_name = models.CharField(_("contact person"), max_length=32, blank=True)
+    contact_phone = EncryptedTextField(_("contact phone"), blank=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = EnterpriseQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("enterprise")
+        verbose_name_plural = _("enterprises")
+        ordering = ["name"]
+        indexes = [models.Index(fields=["industry", "name"]), models.Index(fields=["town"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("registry:enterprise_detail", args=[self.pk])
+
+    @property
+    def contact_phone_masked(self) -> str:
+        return masking.mask_phone(self.contact_phone) if self.contact_phone else ""
+
+
+class Worker(models.Model):
+    """A person in the registry. The ID number and phone are encrypted at rest; birth date and
+    sex are derived from the ID number; ``current_enterprise`` mirrors the open employment."""
+
+    name = models.CharField(_("name"), max_length=32, db_index=True)
+    name_search = models.CharField(max_length=400, editable=False, default="")
+    id_number = EncryptedTextField(_("ID number"))
+    id_number_hash = models.CharField(max_length=64, unique=True, editable=False)
+    id_number_masked = models.CharField(_("ID number"), max_length=18, editable=False)
+    birth_date = models.DateField(_("birth date"), editable=False)
+    sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices, editable=False)
+    phone = EncryptedTextField(_("phone"), blank=True)
+    phone_masked = models.CharField(_("phone"), max_length=24, blank=True, editable=False)
+    education = models.CharField(_("education"), max_length=16, choices=Education.choices, blank=True)
+    retirement_category = models.CharField(
+        _("retirement category"), max_length=16, choices=RetirementCategory.choices
+    )
+    actual_retirement_date = models.DateField(_("actual retirement date"), null=True, blank=True)
+    is_frontline = models.BooleanField(_("front-line worker"), default=True)
+    work_start_date = models.DateField(_("started work"), null=True, blank=True)
+    skill_level = models.PositiveSmallIntegerField(
+        _("skill level"), choices=SkillLevel.choices, null=True, blank=True
+    )
+    occupation = models.ForeignKey(
+        Occupation, verbose_name=_("occupation"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    current_enterprise = models.ForeignKey(
+        Enterprise,
+        verbose_name=_("current enterprise"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="workers",
+        editable=False,
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = WorkerQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("worker")
+        verbose_name_plural = _("workers")
+        ordering = ["name", "pk"]
+        indexes = [
+            models.Index(fields=["current_enterprise", "name"]),
+            models.Index(fields=["skill_level"]),
+            models.Index(fields=["birth_date"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("registry:worker_detail", args=[self.pk])
+
+    @property
+    def retirement_date(self) -> date:
+        return retirement_date(
+            self.birth_date, RuleCategory(self.retirement_category), actual=self.actual_retirement_date
+        )
+
+    def age_on(self, day: date) -> int:
+        b = self.birth_date
+        return day.year - b.year - ((day.month, day.day) < (b.month, b.day))
+
+    @property
+    def age(self) -> int:
+        return self.age_on(timezone.localdate())
+
+    @property
+    def years_of_service(self) -> int | None:
+        if not self.work_start_date:
+            return None
+        return self.age_on(timezone.localdate()) - self.age_on(self.work_start_date)
+
+
+class Employment(models.Model):
+    """A worker at an enterprise from–to; the open one (no end) is the current employment."""
+
+    worker = models.ForeignKey(Worker, verbose_name=_("worker"), on_delete=models.CASCADE, related_name="employments")
+    enterprise = models.ForeignKey(Enterprise, verbose_name=_("enterprise"), on_delete=models.PROTECT, related_name="employments")
+    start_date = models.DateField(_("from"))
+    end_date = models.DateField(_("to"), null=True, blank=True)
+    position = models.CharField(_("post"), max_length=64, blank=True)
+    occupation = models.ForeignKey(
+        Occupation, verbose_name=_("occupation"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    objects = WorkerOwnedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("employment")
+        verbose_name_plural = _("employment history")
+        ordering = ["worker", "-start_date"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["worker"], condition=Q(end_date__isnull=True), name="one_current_employment"
+            ),
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
+                name="employment_ends_after_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.worker} @ {self.enterprise}"
+
+    @property
+    def is_current(self) -> bool:
+        return self.end_date is None
+
+
+class Certificate(models.Model):
+    """A vocational skill certificate (职业技能等级证书 or older 职业资格证书)."""
+
+    worker = models.ForeignKey(Worker, verbose_name=_("worker"), on_delete=models.CASCADE, related_name="certificates")
+    number = models.CharField(_("certificate number"), max_length=40)
+    level = models.PositiveSmallIntegerField(_("skill level"), choices=SkillLevel.choices)
+    occupation = models.ForeignKey(
+        Occupation, verbose_name=_("occupation"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    occupation_name = models.CharField(_("occupation (as printed)"), max_length=100, blank=True)
+    issuer = models.CharField(_("issuing body"), max_length=100, blank=True)
+    issued_on = models.DateField(_("issued on"))
+    warnings = models.CharField(_("warnings"), max_length=400, blank=True)
+
+    objects = WorkerOwnedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("certificate")
+        verbose_name_plural = _("certificates")
+        ordering = ["worker", "-issued_on"]
+        constraints = [models.UniqueConstraint(fields=["number"], name="unique_certificate_number")]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class Honour(models.Model):
+    """An honour the worker holds (劳动模范, 五一劳动奖章, 技术能手 …) at a level."""
+
+    worker = models.ForeignKey(Worker, verbose_name=_("worker"), on_delete=models.CASCADE, related_name="honours")
+    name = models.CharField(_("honour"), max_length=100)
+    level = models.CharField(_("level"), max_length=16, choices=HonourLevel.choices)
+    awarded_on = models.DateField(_("awarded on"))
+    issuer = models.CharField(_("awarded by"), max_length=100, blank=True)
+
+    objects = WorkerOwnedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("honour")
+        verbose_name_plural = _("honours")
+        ordering = ["worker", "-awarded_on"]
+        constraints = [
+            models.UniqueConstraint(fields=["worker", "name", "awarded_on"], name="unique_honour_per_worker_day")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.get_level_display()}）"

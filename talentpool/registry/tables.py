@@ -1,0 +1,56 @@
+"""django-tables2 tables of the registry's list pages."""
+
+import django_tables2 as tables
+from django.utils.translation import gettext_lazy as _
+
+from .models import Certificate, Enterprise, Honour, Worker
+
+
+class WorkerTable(tables.Table):
+    name = tables.Column(linkify=True, order_by=("name", "pk"))
+    id_number_masked = tables.Column(verbose_name=_("ID number"), orderable=False, attrs={"td": {"class": "masked"}})
+    current_enterprise = tables.Column(verbose_name=_("enterprise"), order_by=("current_enterprise__name",))
+    industry = tables.Column(verbose_name=_("industry"), accessor="current_enterprise__industry__name",
+                             order_by=("current_enterprise__industry__sort_order",))
+    skill_level = tables.Column()
+    birth_date = tables.DateColumn(format="Y-m-d")
+
+    class Meta:
+        model = Worker
+        fields = ["name", "id_number_masked", "sex", "birth_date", "current_enterprise", "industry",
+                  "skill_level", "education", "is_frontline"]
+        attrs = {"class": "table table-hover table-sm align-middle mb-0"}
+
+
+class EnterpriseTable(tables.Table):
+    name = tables.Column(linkify=True)
+    worker_count = tables.Column(verbose_name=_("workers"), orderable=True)
+
+    class Meta:
+        model = Enterprise
+        fields = ["name", "uscc", "industry", "ownership", "is_above_scale", "town", "worker_count"]
+        attrs = {"class": "table table-hover table-sm align-middle mb-0"}
+
+
+class CertificateTable(tables.Table):
+    worker = tables.Column(linkify=True, order_by=("worker__name",))
+    enterprise = tables.Column(verbose_name=_("enterprise"), accessor="worker__current_enterprise__name",
+                               order_by=("worker__current_enterprise__name",))
+    issued_on = tables.DateColumn(format="Y-m-d")
+
+    class Meta:
+        model = Certificate
+        fields = ["number", "worker", "enterprise", "level", "occupation_name", "issuer", "issued_on"]
+        attrs = {"class": "table table-hover table-sm align-middle mb-0"}
+
+
+class HonourTable(tables.Table):
+    worker = tables.Column(linkify=True, order_by=("worker__name",))
+    enterprise = tables.Column(verbose_name=_("enterprise"), accessor="worker__current_enterprise__name",
+                               order_by=("worker__current_enterprise__name",))
+    awarded_on = tables.DateColumn(format="Y-m-d")
+
+    class Meta:
+        model = Honour
+        fields = ["name", "level", "worker", "enterprise", "awarded_on", "issuer"]
+        attrs = {"class": "table table-hover table-sm align-middle mb-0"}

@@ -1,0 +1,29 @@
+from django.urls import path
+
+from . import views, views_import
+
+app_name = "registry"
+
+urlpatterns = [
+    path("workers/", views.WorkerListView.as_view(), name="worker_list"),
+    path("workers/new/", views.worker_create, name="worker_create"),
+    path("workers/<int:pk>/", views.worker_detail, name="worker_detail"),
+    path("workers/<int:pk>/edit/", views.worker_edit, name="worker_edit"),
+    path("workers/<int:pk>/employer/", views.worker_change_employer, name="worker_change_employer"),
+    path("workers/<int:pk>/reveal/<str:field>/", views.reveal, name="worker_reveal"),
+    path("workers/<int:pk>/certificates/new/", views.certificate_add, name="certificate_add"),
+    path("workers/<int:pk>/honours/new/", views.honour_add, name="honour_add"),
+    path("me/", views.my_profile, name="my_profile"),
+    path("certificates/", views.CertificateListView.as_view(), name="certificate_list"),
+    path("certificates/<int:pk>/delete/", views.certificate_delete, name="certificate_delete"),
+    path("honours/", views.HonourListView.as_view(), name="honour_list"),
+    path("honours/<int:pk>/delete/", views.honour_delete, name="honour_delete"),
+    path("enterprises/", views.EnterpriseListView.as_view(), name="enterprise_list"),
+    path("enterprises/new/", views.enterprise_create, name="enterprise_create"),
+    path("enterprises/<int:pk>/", views.enterprise_detail, name="enterprise_detail"),
+    path("enterprises/<int:pk>/edit/", views.enterprise_edit, name="enterprise_edit"),
+    path("my-enterprise/", views.enterprise_home, name="enterprise_home"),
+    path("import/", views_import.import_start, name="import_start"),
+    path("import/template/<str:kind>.xlsx", views_import.import_template, name="import_template"),
+    path("import/<int:pk>/", views_import.import_review, name="import_review"),
+]

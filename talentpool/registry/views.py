@@ -1,0 +1,383 @@
+"""Registry pages. Every queryset starts from ``restrict(user, action)``; out of scope is 404."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.db.models import Count, QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django_filters.views import FilterView
+from django_tables2.views import SingleTableMixin
+
+from talentpool.core.exceptions import OutOfScope, ServiceError
+from talentpool.core.roles import Action, Role
+from talentpool.core.scoping import get_restricted_or_404
+from talentpool.core.services import reveal_field
+
+from . import services
+from .exports import export_list
+from .filters import CertificateFilter, EnterpriseFilter, HonourFilter, WorkerFilter
+from .forms import (
+    HONOUR_SUGGESTIONS,
+    CertificateForm,
+    ChangeEmployerForm,
+    EnterpriseForm,
+    HonourForm,
+    NewWorkerForm,
+    WorkerForm,
+)
+from .models import Certificate, Employment, Enterprise, Honour, Worker
+from .tables import CertificateTable, EnterpriseTable, HonourTable, WorkerTable
+
+
+def require_roles(request: HttpRequest, *roles: str) -> None:
+    user: Any = request.user
+    if not (user.is_admin or user.role in roles):
+        raise Http404
+
+
+# Lists ------------------------------------------------------------------------------------
+
+
+class RestrictedListView(SingleTableMixin, FilterView):
+    """A filtered, sortable, paginated list of what the user may see, exportable to Excel."""
+
+    template_name = "registry/list.html"
+    paginate_by = 50
+    export_kind = ""
+    title = ""
+    model: Any
+
+    def get_base_queryset(self) -> QuerySet[Any]:
+        return self.model.objects.restrict(self.request.user, Action.VIEW)
+
+    def get_queryset(self) -> QuerySet[Any]:
+        return self.get_base_queryset()
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        require_roles(request, Role.LEADER, Role.OPERATOR)
+        if request.GET.get("export") == "xlsx":
+            filterset = self.get_filterset(self.get_filterset_class())
+            queryset = filterset.qs if filterset.is_valid() else filterset.queryset.none()
+            return export_list(request, self.export_kind, queryset)
+        return super().get(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        query = self.request.GET.copy()
+        query["export"] = "xlsx"
+        query.pop("page", None)
+        context["export_url"] = "?" + query.urlencode()
+        context["title"] = self.title
+        context["can_add"] = self.can_add()
+        context["add_url"] = self.add_url()
+        return context
+
+    def can_add(self) -> bool:
+        return False
+
+    def add_url(self) -> str:
+        return ""
+
+
+class WorkerListView(RestrictedListView):
+    model = Worker
+    table_class = WorkerTable
+    filterset_class = WorkerFilter
+    export_kind = "workers"
+
+    @property
+    def title(self) -> str:  # type: ignore[override]
+        return _("Workers")
+
+    def get_base_queryset(self) -> QuerySet[Any]:
+        return (
+            Worker.objects.restrict(self.request.user, Action.VIEW)
+            .select_related("current_enterprise__industry")
+            .only("pk", "name", "id_number_masked", "sex", "birth_date", "skill_level", "education",
+                  "is_frontline", "current_enterprise__name", "current_enterprise__industry__name",
+                  "current_enterprise__industry__sort_order")
+        )
+
+    def can_add(self) -> bool:
+        user: Any = self.request.user
+        return user.is_admin or user.role == Role.OPERATOR
+
+    def add_url(self) -> str:
+        return reverse("registry:worker_create")
+
+
+class EnterpriseListView(RestrictedListView):
+    model = Enterprise
+    table_class = EnterpriseTable
+    filterset_class = EnterpriseFilter
+    export_kind = "enterprises"
+
+    @property
+    def title(self) -> str:  # type: ignore[override]
+        return _("Enterprises")
+
+    def get_base_queryset(self) -> QuerySet[Any]:
+        return (
+            Enterprise.objects.restrict(self.request.user, Action.VIEW)
+            .select_related("industry")
+            .annotate(worker_count=Count("workers"))
+        )
+
+    def can_add(self) -> bool:
+        return bool(self.request.user.is_admin)  # type: ignore[union-attr]
+
+    def add_url(self) -> str:
+        return reverse("registry:enterprise_create")
+
+
+class CertificateListView(RestrictedListView):
+    model = Certificate
+    table_class = CertificateTable
+    filterset_class = CertificateFilter
+    export_kind = "certificates"
+
+    @property
+    def title(self) -> str:  # type: ignore[override]
+        return _("Certificates")
+
+    def get_base_queryset(self) -> QuerySet[Any]:
+        return Certificate.objects.restrict(self.request.user, Action.VIEW).select_related(
+            "worker__current_enterprise"
+        )
+
+
+class HonourListView(RestrictedListView):
+    model = Honour
+    table_class = HonourTable
+    filterset_class = HonourFilter
+    export_kind = "honours"
+
+    @property
+    def title(self) -> str:  # type: ignore[override]
+        return _("Honours")
+
+    def get_base_queryset(self) -> QuerySet[Any]:
+        return Honour.objects.restrict(self.request.user, Action.VIEW).select_related(
+            "worker__current_enterprise"
+        )
+
+
+# Workers ----------------------------------------------------------------------------------
+
+
+def _worker_context(request: HttpRequest, worker: Worker) -> dict[str, Any]:
+    user: Any = request.user
+    return {
+        "worker": worker,
+        "employments": worker.employments.select_related("enterprise", "occupation"),
+        "certificates": worker.certificates.all(),
+        "honours": worker.honours.all(),
+        "can_change": Worker.objects.restrict(user, Action.CHANGE).filter(pk=worker.pk).exists(),
+        "can_reveal": Worker.objects.restrict(user, Action.REVEAL).filter(pk=worker.pk).exists(),
+        "is_admin": user.is_admin,
+    }
+
+
+def worker_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    worker = get_restricted_or_404(
+        Worker.objects.select_related("current_enterprise__industry", "occupation"), request.user, pk=pk
+    )
+    return render(request, "registry/worker_detail.html", _worker_context(request, worker))
+
+
+def my_profile(request: HttpRequest) -> HttpResponse:
+    user: Any = request.user
+    if not user.worker_id:
+        raise Http404
+    return worker_detail(request, user.worker_id)
+
+
+@require_POST
+def reveal(request: HttpRequest, pk: int, field: str) -> HttpResponse:
+    if field not in {"id_number", "phone"}:
+        raise Http404
+    worker = get_restricted_or_404(Worker.objects.all(), request.user, Action.REVEAL, pk=pk)
+    value = reveal_field(worker, field, actor=request.user)  # type: ignore[arg-type]
+    return render(request, "registry/_revealed.html", {"value": value or "—"})
+
+
+def worker_create(request: HttpRequest) -> HttpResponse:
+    require_roles(request, Role.OPERATOR)
+    enterprises = Enterprise.objects.restrict(request.user, Action.CHANGE).only("pk", "name")
+    form = NewWorkerForm(request.POST or None, enterprises=enterprises)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            worker = services.register_worker(
+                actor=request.user,  # type: ignore[arg-type]
+                enterprise=data.pop("enterprise"),
+                employment_start=data.pop("employment_start"),
+                position=data.pop("position"),
+                **data,
+            )
+        except (ServiceError, ValueError) as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("Worker %(name)s registered.") % {"name": worker.name})
+            return redirect(worker)
+    return render(request, "registry/form.html", {"form": form, "title": _("Register a worker")})
+
+
+def worker_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    worker = get_restricted_or_404(Worker.objects.all(), request.user, Action.CHANGE, pk=pk)
+    initial = {f: getattr(worker, f) for f in services.WORKER_FIELDS}
+    form = WorkerForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        changed = {k: form.cleaned_data[k] for k in form.changed_data}
+        try:
+            services.update_worker(worker, actor=request.user, **changed)  # type: ignore[arg-type]
+        except (ServiceError, ValueError) as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("Changes saved."))
+            return redirect(worker)
+    return render(request, "registry/form.html", {"form": form, "title": _("Edit %(name)s") % {"name": worker.name},
+                                                  "cancel_url": worker.get_absolute_url()})
+
+
+def worker_change_employer(request: HttpRequest, pk: int) -> HttpResponse:
+    worker = get_restricted_or_404(Worker.objects.all(), request.user, Action.CHANGE, pk=pk)
+    user: Any = request.user
+    if not (user.is_admin or user.role == Role.OPERATOR):
+        raise Http404
+    enterprises = Enterprise.objects.restrict(user, Action.CHANGE).only("pk", "name")
+    form = ChangeEmployerForm(request.POST or None, enterprises=enterprises)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.change_employer(worker, actor=user, **form.cleaned_data)
+        except ServiceError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("Employment recorded."))
+            if Worker.objects.restrict(user, Action.VIEW).filter(pk=worker.pk).exists():
+                return redirect(worker)
+            return redirect("registry:worker_list")
+    return render(request, "registry/form.html", {"form": form, "title": _("Change employer: %(name)s") % {"name": worker.name},
+                                                  "cancel_url": worker.get_absolute_url()})
+
+
+def certificate_add(request: HttpRequest, pk: int) -> HttpResponse:
+    worker = get_restricted_or_404(Worker.objects.all(), request.user, Action.CHANGE, pk=pk)
+    form = CertificateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.add_certificate(worker, services.CertificateData(**form.cleaned_data), actor=request.user)  # type: ignore[arg-type]
+        except (ServiceError, ValueError) as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("Certificate recorded."))
+            return redirect(worker)
+    return render(request, "registry/form.html", {"form": form, "title": _("Add a certificate: %(name)s") % {"name": worker.name},
+                                                  "cancel_url": worker.get_absolute_url()})
+
+
+def honour_add(request: HttpRequest, pk: int) -> HttpResponse:
+    worker = get_restricted_or_404(Worker.objects.all(), request.user, Action.CHANGE, pk=pk)
+    form = HonourForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.add_honour(worker, actor=request.user, **form.cleaned_data)  # type: ignore[arg-type]
+        except ServiceError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("Honour recorded."))
+            return redirect(worker)
+    return render(request, "registry/form.html", {"form": form, "title": _("Add an honour: %(name)s") % {"name": worker.name},
+                                                  "cancel_url": worker.get_absolute_url(), "datalist": HONOUR_SUGGESTIONS})
+
+
+@require_POST
+def certificate_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    certificate = get_restricted_or_404(Certificate.objects.select_related("worker"), request.user, Action.DELETE, pk=pk)
+    services.delete_certificate(certificate, actor=request.user)  # type: ignore[arg-type]
+    messages.success(request, _("Certificate deleted."))
+    return redirect(certificate.worker)
+
+
+@require_POST
+def honour_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    honour = get_restricted_or_404(Honour.objects.select_related("worker"), request.user, Action.DELETE, pk=pk)
+    services.delete_honour(honour, actor=request.user)  # type: ignore[arg-type]
+    messages.success(request, _("Honour deleted."))
+    return redirect(honour.worker)
+
+
+# Enterprises ------------------------------------------------------------------------------
+
+
+def enterprise_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    enterprise = get_restricted_or_404(Enterprise.objects.select_related("industry"), request.user, pk=pk)
+    return render(request, "registry/enterprise_detail.html", _enterprise_context(request, enterprise))
+
+
+def _enterprise_context(request: HttpRequest, enterprise: Enterprise) -> dict[str, Any]:
+    user: Any = request.user
+    workers = Worker.objects.restrict(user, Action.VIEW).filter(current_enterprise=enterprise)
+    levels = dict(workers.values_list("skill_level").annotate(n=Count("pk")).order_by())
+    from .choices import SkillLevel
+
+    return {
+        "enterprise": enterprise,
+        "worker_count": workers.count(),
+        "frontline_count": workers.filter(is_frontline=True).count(),
+        "certificate_count": Certificate.objects.filter(worker__in=workers.values("pk")).count(),
+        "honour_count": Honour.objects.filter(worker__in=workers.values("pk")).count(),
+        "levels": [(label, levels.get(value, 0)) for value, label in SkillLevel.choices],
+        "recent_workers": workers.select_related("current_enterprise").order_by("-created_at")[:10],
+        "can_change": Enterprise.objects.restrict(user, Action.CHANGE).filter(pk=enterprise.pk).exists(),
+        "is_operator": user.role == Role.OPERATOR,
+        "past_employees": Employment.objects.filter(enterprise=enterprise, end_date__isnull=False).count()
+        if user.is_admin or user.role == Role.LEADER else None,
+    }
+
+
+def enterprise_home(request: HttpRequest) -> HttpResponse:
+    user: Any = request.user
+    if user.role != Role.OPERATOR or not user.enterprise_id:
+        raise Http404
+    return enterprise_detail(request, user.enterprise_id)
+
+
+def enterprise_create(request: HttpRequest) -> HttpResponse:
+    require_roles(request)
+    form = EnterpriseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            enterprise = services.create_enterprise(actor=request.user, **form.cleaned_data)  # type: ignore[arg-type]
+        except (ServiceError, ValueError) as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("Enterprise %(name)s added.") % {"name": enterprise.name})
+            return redirect(enterprise)
+    return render(request, "registry/form.html", {"form": form, "title": _("Add an enterprise")})
+
+
+def enterprise_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    enterprise = get_restricted_or_404(Enterprise.objects.all(), request.user, Action.CHANGE, pk=pk)
+    user: Any = request.user
+    form = EnterpriseForm(request.POST or None, instance=Enterprise.objects.get(pk=pk),
+                          operator=user.role == Role.OPERATOR)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_enterprise(enterprise, actor=user,
+                                       **{k: form.cleaned_data[k] for k in form.changed_data})
+        except (ServiceError, ValueError, OutOfScope) as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("Changes saved."))
+            return redirect(enterprise)
+    return render(request, "registry/form.html", {"form": form, "title": _("Edit %(name)s") % {"name": enterprise.name},
+                                                  "cancel_url": enterprise.get_absolute_url()})
+
+

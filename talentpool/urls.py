@@ -1,0 +1,23 @@
+from django.contrib import admin
+from django.urls import include, path
+from django.views.i18n import JavaScriptCatalog
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+
+from talentpool.core import views as core_views
+from talentpool.core.urls import auth_urlpatterns
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    *auth_urlpatterns,
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
+    path("core/", include("talentpool.core.urls")),
+    path("registry/", include("talentpool.registry.urls")),
+    path("api/", include("talentpool.registry.api_urls")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="api-redoc"),
+    path("django-admin/", admin.site.urls),
+]
+
+handler403 = "talentpool.core.views.permission_denied_as_404"
