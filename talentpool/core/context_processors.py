@@ -29,6 +29,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
                     (_("Jobs"), reverse("core:job_list")),
                     (_("Audit log"), reverse("core:audit_log")),
                 ]
+                if user.is_staff:
+                    items.append((_("Settings"), reverse("admin:index")))
         elif user.role == Role.OPERATOR:
             items = [
                 (_("My enterprise"), reverse("registry:enterprise_home")),
