@@ -12,6 +12,7 @@ from talentpool.core.forms import style_fields
 
 from .choices import Education, HonourLevel, Ownership, Sex, SkillLevel
 from .models import Certificate, Enterprise, Honour, Industry, Worker
+from .search import resolve_term
 
 
 class StyledFilterSet(django_filters.FilterSet):
@@ -43,11 +44,21 @@ class WorkerFilter(StyledFilterSet):
 
     class Meta:
         model = Worker
-        fields = ["q", "current_enterprise", "industry", "skill_level", "min_level", "sex", "education",
-                  "is_frontline", "ownership"]
+        fields = [
+            "q",
+            "current_enterprise",
+            "industry",
+            "skill_level",
+            "min_level",
+            "sex",
+            "education",
+            "is_frontline",
+            "ownership",
+        ]
 
     def filter_q(self, queryset: QuerySet[Worker], name: str, value: str) -> QuerySet[Worker]:
-        return queryset.search(value)  # type: ignore[attr-defined,no-any-return]
+        term = resolve_term(self.request, value)
+        return queryset.search(term) if term is not None else queryset.none()  # type: ignore[attr-defined]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -84,7 +95,10 @@ class CertificateFilter(StyledFilterSet):
         fields = ["q", "number", "level", "enterprise"]
 
     def filter_worker(self, queryset: QuerySet[Certificate], name: str, value: str) -> QuerySet[Certificate]:
-        return queryset.filter(worker__in=Worker.objects.search(value).values("pk"))
+        term = resolve_term(self.request, value)
+        if term is None:
+            return queryset.none()
+        return queryset.filter(worker__in=Worker.objects.search(term).values("pk"))
 
 
 class HonourFilter(StyledFilterSet):
@@ -100,4 +114,7 @@ class HonourFilter(StyledFilterSet):
         fields = ["q", "name", "level", "enterprise"]
 
     def filter_worker(self, queryset: QuerySet[Honour], name: str, value: str) -> QuerySet[Honour]:
-        return queryset.filter(worker__in=Worker.objects.search(value).values("pk"))
+        term = resolve_term(self.request, value)
+        if term is None:
+            return queryset.none()
+        return queryset.filter(worker__in=Worker.objects.search(term).values("pk"))

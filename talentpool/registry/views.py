@@ -32,6 +32,7 @@ from .forms import (
     WorkerForm,
 )
 from .models import Certificate, Employment, Enterprise, Honour, Worker
+from .search import protected_query
 from .tables import CertificateTable, EnterpriseTable, HonourTable, WorkerTable
 
 
@@ -67,8 +68,16 @@ class RestrictedListView(SingleTableMixin, FilterView):
             return export_list(request, self.export_kind, queryset)
         return super().get(request, *args, **kwargs)
 
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        """The filter form posts here, so an ID number typed into the search box never reaches a
+        URL or an access log: it travels as a session token (see search.py)."""
+        require_roles(request, Role.LEADER, Role.OPERATOR)
+        query = protected_query(request)
+        return redirect(f"{request.path}?{query.urlencode()}" if query else request.path)
+
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
+        context["filter_method"] = "post"
         query = self.request.GET.copy()
         query["export"] = "xlsx"
         query.pop("page", None)
@@ -99,9 +108,19 @@ class WorkerListView(RestrictedListView):
         return (
             Worker.objects.restrict(self.request.user, Action.VIEW)
             .select_related("current_enterprise__industry")
-            .only("pk", "name", "id_number_masked", "sex", "birth_date", "skill_level", "education",
-                  "is_frontline", "current_enterprise__name", "current_enterprise__industry__name",
-                  "current_enterprise__industry__sort_order")
+            .only(
+                "pk",
+                "name",
+                "id_number_masked",
+                "sex",
+                "birth_date",
+                "skill_level",
+                "education",
+                "is_frontline",
+                "current_enterprise__name",
+                "current_enterprise__industry__name",
+                "current_enterprise__industry__sort_order",
+            )
         )
 
     def can_add(self) -> bool:
@@ -147,9 +166,7 @@ class CertificateListView(RestrictedListView):
         return _("Certificates")
 
     def get_base_queryset(self) -> QuerySet[Any]:
-        return Certificate.objects.restrict(self.request.user, Action.VIEW).select_related(
-            "worker__current_enterprise"
-        )
+        return Certificate.objects.restrict(self.request.user, Action.VIEW).select_related("worker__current_enterprise")
 
 
 class HonourListView(RestrictedListView):
@@ -163,9 +180,7 @@ class HonourListView(RestrictedListView):
         return _("Honours")
 
     def get_base_queryset(self) -> QuerySet[Any]:
-        return Honour.objects.restrict(self.request.user, Action.VIEW).select_related(
-            "worker__current_enterprise"
-        )
+        return Honour.objects.restrict(self.request.user, Action.VIEW).select_related("worker__current_enterprise")
 
 
 # Workers ----------------------------------------------------------------------------------
@@ -242,8 +257,11 @@ def worker_edit(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Changes saved."))
             return redirect(worker)
-    return render(request, "registry/form.html", {"form": form, "title": _("Edit %(name)s") % {"name": worker.name},
-                                                  "cancel_url": worker.get_absolute_url()})
+    return render(
+        request,
+        "registry/form.html",
+        {"form": form, "title": _("Edit %(name)s") % {"name": worker.name}, "cancel_url": worker.get_absolute_url()},
+    )
 
 
 def worker_change_employer(request: HttpRequest, pk: int) -> HttpResponse:
@@ -263,8 +281,15 @@ def worker_change_employer(request: HttpRequest, pk: int) -> HttpResponse:
             if Worker.objects.restrict(user, Action.VIEW).filter(pk=worker.pk).exists():
                 return redirect(worker)
             return redirect("registry:worker_list")
-    return render(request, "registry/form.html", {"form": form, "title": _("Change employer: %(name)s") % {"name": worker.name},
-                                                  "cancel_url": worker.get_absolute_url()})
+    return render(
+        request,
+        "registry/form.html",
+        {
+            "form": form,
+            "title": _("Change employer: %(name)s") % {"name": worker.name},
+            "cancel_url": worker.get_absolute_url(),
+        },
+    )
 
 
 def certificate_add(request: HttpRequest, pk: int) -> HttpResponse:
@@ -278,8 +303,15 @@ def certificate_add(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Certificate recorded."))
             return redirect(worker)
-    return render(request, "registry/form.html", {"form": form, "title": _("Add a certificate: %(name)s") % {"name": worker.name},
-                                                  "cancel_url": worker.get_absolute_url()})
+    return render(
+        request,
+        "registry/form.html",
+        {
+            "form": form,
+            "title": _("Add a certificate: %(name)s") % {"name": worker.name},
+            "cancel_url": worker.get_absolute_url(),
+        },
+    )
 
 
 def honour_add(request: HttpRequest, pk: int) -> HttpResponse:
@@ -293,13 +325,23 @@ def honour_add(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Honour recorded."))
             return redirect(worker)
-    return render(request, "registry/form.html", {"form": form, "title": _("Add an honour: %(name)s") % {"name": worker.name},
-                                                  "cancel_url": worker.get_absolute_url(), "datalist": HONOUR_SUGGESTIONS})
+    return render(
+        request,
+        "registry/form.html",
+        {
+            "form": form,
+            "title": _("Add an honour: %(name)s") % {"name": worker.name},
+            "cancel_url": worker.get_absolute_url(),
+            "datalist": HONOUR_SUGGESTIONS,
+        },
+    )
 
 
 @require_POST
 def certificate_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    certificate = get_restricted_or_404(Certificate.objects.select_related("worker"), request.user, Action.DELETE, pk=pk)
+    certificate = get_restricted_or_404(
+        Certificate.objects.select_related("worker"), request.user, Action.DELETE, pk=pk
+    )
     services.delete_certificate(certificate, actor=request.user)  # type: ignore[arg-type]
     messages.success(request, _("Certificate deleted."))
     return redirect(certificate.worker)
@@ -338,7 +380,8 @@ def _enterprise_context(request: HttpRequest, enterprise: Enterprise) -> dict[st
         "can_change": Enterprise.objects.restrict(user, Action.CHANGE).filter(pk=enterprise.pk).exists(),
         "is_operator": user.role == Role.OPERATOR,
         "past_employees": Employment.objects.filter(enterprise=enterprise, end_date__isnull=False).count()
-        if user.is_admin or user.role == Role.LEADER else None,
+        if user.is_admin or user.role == Role.LEADER
+        else None,
     }
 
 
@@ -366,18 +409,23 @@ def enterprise_create(request: HttpRequest) -> HttpResponse:
 def enterprise_edit(request: HttpRequest, pk: int) -> HttpResponse:
     enterprise = get_restricted_or_404(Enterprise.objects.all(), request.user, Action.CHANGE, pk=pk)
     user: Any = request.user
-    form = EnterpriseForm(request.POST or None, instance=Enterprise.objects.get(pk=pk),
-                          operator=user.role == Role.OPERATOR)
+    form = EnterpriseForm(
+        request.POST or None, instance=Enterprise.objects.get(pk=pk), operator=user.role == Role.OPERATOR
+    )
     if request.method == "POST" and form.is_valid():
         try:
-            services.update_enterprise(enterprise, actor=user,
-                                       **{k: form.cleaned_data[k] for k in form.changed_data})
+            services.update_enterprise(enterprise, actor=user, **{k: form.cleaned_data[k] for k in form.changed_data})
         except (ServiceError, ValueError, OutOfScope) as exc:
             form.add_error(None, str(exc))
         else:
             messages.success(request, _("Changes saved."))
             return redirect(enterprise)
-    return render(request, "registry/form.html", {"form": form, "title": _("Edit %(name)s") % {"name": enterprise.name},
-                                                  "cancel_url": enterprise.get_absolute_url()})
-
-
+    return render(
+        request,
+        "registry/form.html",
+        {
+            "form": form,
+            "title": _("Edit %(name)s") % {"name": enterprise.name},
+            "cancel_url": enterprise.get_absolute_url(),
+        },
+    )

@@ -16,3 +16,27 @@ def test_operator_sees_only_own_workers(as_operator_a, worker_a, worker_b):
     body = response.content.decode()
     assert "慎建民" in body and "单田芳" not in body
     assert as_operator_a.get(f"/registry/workers/{worker_b.pk}/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_an_id_number_search_never_reaches_the_url(as_admin, worker_a, worker_b):
+    response = as_admin.post("/registry/workers/", {"q": worker_a.id_number.lower(), "sex": ""})
+    assert response.status_code == 302
+    location = response["Location"]
+    assert worker_a.id_number not in location and worker_a.id_number.lower() not in location
+    assert location.startswith("/registry/workers/?q=%40")
+    page = as_admin.get(location).content.decode()
+    assert "慎建民" in page and "单田芳" not in page
+    assert worker_a.id_number not in page
+
+
+@pytest.mark.django_db
+def test_an_unknown_search_token_finds_nothing(as_admin, worker_a):
+    page = as_admin.get("/registry/workers/?q=%40deadbeef00").content.decode()
+    assert "慎建民" not in page
+
+
+@pytest.mark.django_db
+def test_a_name_search_stays_readable_in_the_url(as_admin, worker_a):
+    response = as_admin.post("/registry/workers/", {"q": "sjm"})
+    assert response["Location"] == "/registry/workers/?q=sjm"
