@@ -146,12 +146,14 @@ STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
 # Front-end assets come from pinned npm packages installed by scripts/install (never a CDN).
 NODE_MODULES = BASE_DIR / "node_modules"
-STATICFILES_DIRS = [
+STATICFILES_DIRS: list[object] = [BASE_DIR / "talentpool" / "static"]
+STATICFILES_DIRS += [
     (prefix, NODE_MODULES / path)
     for prefix, path in [
         ("vendor/bootstrap", "bootstrap/dist"),
         ("vendor/htmx", "htmx.org/dist"),
         ("vendor/echarts", "echarts/dist"),
+        ("vendor/bootstrap-icons", "bootstrap-icons/font"),
     ]
     if (NODE_MODULES / path).is_dir()
 ]

@@ -27,9 +27,7 @@ def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
     """``{field: [old, new]}`` for the fields whose value changed."""
     keys = list(dict.fromkeys([*before, *after]))
     return {
-        k: [_plain(before.get(k)), _plain(after.get(k))]
-        for k in keys
-        if _plain(before.get(k)) != _plain(after.get(k))
+        k: [_plain(before.get(k)), _plain(after.get(k))] for k in keys if _plain(before.get(k)) != _plain(after.get(k))
     }
 
 

@@ -45,7 +45,8 @@ class LockoutAuthenticationForm(AuthenticationForm):
         ip = client_ip(self.request) if self.request else None
         if username and is_locked(username, ip):
             raise forms.ValidationError(
-                self.error_messages["locked"], code="locked",
+                self.error_messages["locked"],
+                code="locked",
                 params={"minutes": settings.LOGIN_LOCKOUT_MINUTES},
             )
         try:

@@ -15,7 +15,8 @@ def demo_secrets(app_configs: Any, **kwargs: Any) -> list[Warning]:
 
     if not os.environ.get("TALENTPOOL_ENCRYPTION_KEY"):
         problems.append(
-            Warning("TALENTPOOL_ENCRYPTION_KEY is not set: personal data uses a derived demo key.",
-                    id="talentpool.W002")
+            Warning(
+                "TALENTPOOL_ENCRYPTION_KEY is not set: personal data uses a derived demo key.", id="talentpool.W002"
+            )
         )
     return problems

@@ -3,17 +3,26 @@
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 
-def style_fields(fields: Any) -> None:
+def style_fields(fields: Any, *, small: bool = False) -> None:
+    size = " form-select-sm" if small else ""
     for field in fields.values():
         widget = field.widget
-        if isinstance(widget, (forms.CheckboxInput,)):
+        if isinstance(widget, forms.NullBooleanSelect):
+            # "all / yes / no" reads better in a filter than Django's "unknown / yes / no"
+            widget.choices = [("", _("All")), ("true", _("Yes")), ("false", _("No"))]
+            widget.attrs.setdefault("class", "form-select" + size)
+        elif isinstance(widget, (forms.CheckboxInput,)):
             widget.attrs.setdefault("class", "form-check-input")
         elif isinstance(widget, (forms.Select, forms.SelectMultiple)):
-            widget.attrs.setdefault("class", "form-select")
+            widget.attrs.setdefault("class", "form-select" + size)
+        elif isinstance(widget, forms.MultiWidget):
+            for sub in widget.widgets:
+                sub.attrs.setdefault("class", "form-control" + (" form-control-sm" if small else ""))
         else:
-            widget.attrs.setdefault("class", "form-control")
+            widget.attrs.setdefault("class", "form-control" + (" form-control-sm" if small else ""))
 
 
 class StyledFormMixin:

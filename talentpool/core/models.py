@@ -88,6 +88,9 @@ class LoginFailure(models.Model):
     class Meta:
         indexes = [models.Index(fields=["ip_address", "at"])]
 
+    def __str__(self) -> str:
+        return f"{self.username} {self.at:%Y-%m-%d %H:%M}"
+
 
 class AuditAction(models.TextChoices):
     CREATE = "create", _("created")

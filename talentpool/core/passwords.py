@@ -9,9 +9,7 @@ class CharacterClassValidator:
         has_letter = any(c.isalpha() for c in password)
         has_digit = any(c.isdigit() for c in password)
         if not (has_letter and has_digit):
-            raise ValidationError(
-                _("The password must contain both letters and digits."), code="password_classes"
-            )
+            raise ValidationError(_("The password must contain both letters and digits."), code="password_classes")
 
     def get_help_text(self) -> str:
         return _("Your password must contain both letters and digits.")

@@ -28,7 +28,9 @@ class RestrictedQuerySet(models.QuerySet):
         raise NotImplementedError(f"{self.model.__name__} must define its scope")
 
 
-def get_restricted_or_404(queryset: RestrictedQuerySet, user: Any, action: Action | str = Action.VIEW, **lookup: Any) -> Any:
+def get_restricted_or_404(
+    queryset: RestrictedQuerySet, user: Any, action: Action | str = Action.VIEW, **lookup: Any
+) -> Any:
     try:
         return queryset.restrict(user, action).get(**lookup)
     except queryset.model.DoesNotExist as exc:

@@ -10,6 +10,7 @@ from django_filters.views import FilterView
 from django_tables2.views import SingleTableMixin
 
 from .auth import LockoutAuthenticationForm
+from .forms import style_fields
 from .models import AuditAction, AuditLog, Job
 from .roles import Role
 
@@ -67,6 +68,10 @@ class AuditFilter(django_filters.FilterSet):
         model = AuditLog
         fields = ["actor_label", "action", "object_repr", "at"]
 
+    def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        style_fields(self.form.fields, small=True)
+
 
 class AuditTable(tables.Table):
     at = tables.DateTimeColumn(format="Y-m-d H:i:s")
@@ -95,5 +100,3 @@ class AuditLogView(SingleTableMixin, FilterView):
 
 def permission_denied_as_404(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     return render(request, "404.html", status=404)
-
-

@@ -11,7 +11,11 @@ from talentpool.rules.workdays import CalendarUnknown
 @pytest.mark.django_db
 @pytest.mark.parametrize(
     ("start", "end"),
-    [(date(2025, 9, 26), date(2025, 10, 9)), (date(2025, 1, 24), date(2025, 2, 6)), (date(2026, 2, 12), date(2026, 2, 25))],
+    [
+        (date(2025, 9, 26), date(2025, 10, 9)),
+        (date(2025, 1, 24), date(2025, 2, 6)),
+        (date(2026, 2, 12), date(2026, 2, 25)),
+    ],
 )
 def test_notice_end_uses_the_seeded_table(start, end):
     assert notice_end(start, 5) == end
