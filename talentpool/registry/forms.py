@@ -76,6 +76,8 @@ class WorkerForm(StyledFormMixin, forms.Form):
         return normalise_text(self.cleaned_data["name"])
 
     def clean_id_number(self) -> str:
+        if self.initial.get("id_number") and "id_number" not in self.changed_data:
+            return str(self.initial["id_number"])  # the masked number of the edit form, left as it was
         try:
             return parse_id_number(self.cleaned_data["id_number"]).number
         except InvalidIdNumber as exc:
@@ -85,6 +87,8 @@ class WorkerForm(StyledFormMixin, forms.Form):
         value = self.cleaned_data["phone"].strip()
         if not value:
             return ""
+        if self.initial.get("phone") and "phone" not in self.changed_data:
+            return value  # the masked phone of the edit form, left as it was
         try:
             return masking.validate_phone(value)
         except ValueError as exc:

@@ -247,6 +247,8 @@ def worker_create(request: HttpRequest) -> HttpResponse:
 def worker_edit(request: HttpRequest, pk: int) -> HttpResponse:
     worker = get_restricted_or_404(Worker.objects.all(), request.user, Action.CHANGE, pk=pk)
     initial = {f: getattr(worker, f) for f in services.WORKER_FIELDS}
+    # Personal data shows masked here too: seeing it in full is a reveal, which is audited.
+    initial.update(id_number=worker.id_number_masked, phone=worker.phone_masked)
     form = WorkerForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         changed = {k: form.cleaned_data[k] for k in form.changed_data}
