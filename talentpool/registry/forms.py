@@ -29,6 +29,8 @@ class EnterpriseForm(StyledFormMixin, forms.ModelForm):
 
     def __init__(self, *args: Any, operator: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        if self.instance.pk and self.instance.contact_phone:  # seeing it in full is an audited reveal
+            self.initial["contact_phone"] = self.instance.contact_phone_masked
         if operator:  # operators keep contacts current; identity is the admins'
             for name in ["name", "uscc", "industry", "ownership", "is_above_scale", "town"]:
                 self.fields[name].disabled = True
@@ -46,6 +48,8 @@ class EnterpriseForm(StyledFormMixin, forms.ModelForm):
         value = self.cleaned_data["contact_phone"].strip()
         if not value:
             return ""
+        if self.initial.get("contact_phone") and "contact_phone" not in self.changed_data:
+            return str(self.instance.contact_phone)  # masked on the form and left as it was
         try:
             return masking.validate_phone(value)
         except ValueError as exc:
