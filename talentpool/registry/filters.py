@@ -19,15 +19,16 @@ class StyledFilterSet(django_filters.FilterSet):
     def __init__(self, *args: Any, request: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, request=request, **kwargs)
         self.user = getattr(request, "user", None)
+        # before self.form is first built: the form's choices are taken from these querysets
+        for name in ("enterprise", "current_enterprise"):
+            if name in self.filters and self.user is not None:
+                self.filters[name].queryset = Enterprise.objects.restrict(self.user).only("pk", "name")
         for field in self.form.fields.values():
             if hasattr(field, "empty_label") and field.empty_label is not None:
                 field.empty_label = _("All")
             elif hasattr(field, "choices") and field.choices and next(iter(field.choices))[0] == "":
                 field.choices = [("", _("All")), *list(field.choices)[1:]]
         style_fields(self.form.fields, small=True)
-        for name in ("enterprise", "current_enterprise"):
-            if name in self.filters and self.user is not None:
-                self.filters[name].queryset = Enterprise.objects.restrict(self.user).only("pk", "name")
 
 
 class WorkerFilter(StyledFilterSet):

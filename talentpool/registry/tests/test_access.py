@@ -215,3 +215,20 @@ def test_anonymous_post_to_reveal_redirects_and_reveals_nothing(anonymous, world
     assert response.status_code == 302
     assert worker_a.id_number not in response.content.decode()
     assert AuditLog.objects.count() == 0
+
+
+@pytest.mark.parametrize(("url", "shown", "hidden"), [
+    ("/registry/workers/?current_enterprise={eb}", "单田芳", "慎建民"),
+    ("/registry/certificates/?enterprise={eb}", "S000033050000003000002", "S000033050000003000001"),
+    ("/registry/honours/?enterprise={ea}", "市技术能手", "湖州工匠"),
+])
+def test_filtering_by_enterprise_narrows_the_list(as_admin, world, url, shown, hidden):
+    response = as_admin.get(url.format(**world))
+    body = response.content.decode()
+    assert response.context["paginator"].count == 1
+    assert shown in body and hidden not in body
+
+
+def test_operator_filtering_by_their_own_enterprise_works(as_operator_a, world):
+    response = as_operator_a.get(f"/registry/workers/?current_enterprise={world['ea']}")
+    assert [w.name for w in response.context["object_list"]] == ["慎建民"]

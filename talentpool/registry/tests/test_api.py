@@ -178,3 +178,9 @@ def test_the_api_schema_and_docs_render(as_admin):
     docs = as_admin.get("/api/docs/")
     assert docs.status_code == 200
     assert b"cdn" not in docs.content.lower()  # offline docs (sidecar)
+
+
+def test_api_filter_by_own_enterprise_works(as_operator_a, world, enterprise_a):
+    response = as_operator_a.get(f"/api/workers/?current_enterprise={enterprise_a.pk}")
+    assert response.status_code == 200
+    assert [row["name"] for row in _results(response)] == ["慎建民"]
