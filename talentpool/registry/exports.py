@@ -127,7 +127,8 @@ def write_workbook(columns: list[Column], rows: Iterable[Any], sheet: str) -> by
 
 def export_rows(kind: str, queryset: QuerySet[Any]) -> tuple[bytes, int, str]:
     columns_factory, title, related = EXPORTS[kind]
-    queryset = queryset.select_related(*related).order_by(*queryset.query.order_by or ["pk"])
+    # defer(None): the list page loads only its table's columns, the workbook needs every column
+    queryset = queryset.defer(None).select_related(*related).order_by(*queryset.query.order_by or ["pk"])
     count = queryset.count()
     content = write_workbook(columns_factory(), queryset.iterator(chunk_size=2000), title())
     return content, count, title()
