@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from talentpool.core.audit import record
 from talentpool.core.models import AuditAction
+from talentpool.rules.idnumber import mask_id_number
 
 
 @dataclass(frozen=True)
@@ -136,8 +137,10 @@ def export_rows(kind: str, queryset: QuerySet[Any]) -> tuple[bytes, int, str]:
 
 def export_list(request: HttpRequest, kind: str, queryset: QuerySet[Any]) -> HttpResponse:
     content, count, title = export_rows(kind, queryset)
+    filters = request.GET.copy()  # a search by ID number is kept in the log masked, never in full
+    filters.setlist("q", [mask_id_number(v) if sum(c.isdigit() for c in v) >= 15 else v for v in filters.getlist("q")])
     record(request.user, AuditAction.EXPORT, object_repr=f"{title} ({count})",  # type: ignore[arg-type]
-           changes={"kind": kind, "rows": count, "filters": request.GET.urlencode()})
+           changes={"kind": kind, "rows": count, "filters": filters.urlencode()})
     filename = f"{title}-{timezone.localdate():%Y%m%d}.xlsx"
     response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     from urllib.parse import quote
