@@ -36,9 +36,10 @@ CSRF_TRUSTED_ORIGINS = env_list("TALENTPOOL_CSRF_TRUSTED_ORIGINS", "")
 
 # Personal data (ID numbers, phones) is encrypted with this key (32 bytes, urlsafe base64).
 # The demo derives one from the secret key; production must set its own and keep it safe.
-ENCRYPTION_KEY = os.environ.get("TALENTPOOL_ENCRYPTION_KEY") or base64.urlsafe_b64encode(
-    hashlib.sha256(("encryption:" + SECRET_KEY).encode()).digest()
-).decode()
+ENCRYPTION_KEY = (
+    os.environ.get("TALENTPOOL_ENCRYPTION_KEY")
+    or base64.urlsafe_b64encode(hashlib.sha256(("encryption:" + SECRET_KEY).encode()).digest()).decode()
+)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -102,8 +103,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["OPTIONS"] = {
         "init_command": (
-            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=10000;"
-            " PRAGMA foreign_keys=ON;"
+            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=10000; PRAGMA foreign_keys=ON;"
         ),
         "transaction_mode": "IMMEDIATE",
     }
@@ -164,6 +164,9 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+if env_bool("TALENTPOOL_STATIC_MANIFEST", False):  # production: after collectstatic (docs/deploy.md)
+    STORAGES["staticfiles"]["BACKEND"] = "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    WHITENOISE_USE_FINDERS = False
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 
@@ -195,6 +198,8 @@ DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5-responsive.html"
 DJANGO_TABLES2_TABLE_ATTRS = {"class": "table table-hover table-sm align-middle"}
 
 SECURE_CONTENT_TYPE_NOSNIFF = True
+if env_bool("TALENTPOOL_BEHIND_HTTPS_PROXY", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
 

@@ -72,7 +72,9 @@ def certificate_columns() -> list[Column]:
     return [
         Column(_("name"), lambda c: c.worker.name, 10),
         Column(_("ID number"), lambda c: c.worker.id_number_masked, 22),
-        Column(_("enterprise"), lambda c: c.worker.current_enterprise.name if c.worker.current_enterprise_id else "", 28),
+        Column(
+            _("enterprise"), lambda c: c.worker.current_enterprise.name if c.worker.current_enterprise_id else "", 28
+        ),
         Column(_("certificate number"), lambda c: c.number, 26),
         Column(_("skill level"), lambda c: c.get_level_display(), 16),
         Column(_("occupation (as printed)"), lambda c: c.occupation_name, 16),
@@ -85,7 +87,9 @@ def honour_columns() -> list[Column]:
     return [
         Column(_("name"), lambda h: h.worker.name, 10),
         Column(_("ID number"), lambda h: h.worker.id_number_masked, 22),
-        Column(_("enterprise"), lambda h: h.worker.current_enterprise.name if h.worker.current_enterprise_id else "", 28),
+        Column(
+            _("enterprise"), lambda h: h.worker.current_enterprise.name if h.worker.current_enterprise_id else "", 28
+        ),
         Column(_("honour"), lambda h: h.name, 20),
         Column(_("level"), lambda h: h.get_level_display(), 8),
         Column(_("awarded on"), lambda h: h.awarded_on, 12),
@@ -139,8 +143,12 @@ def export_list(request: HttpRequest, kind: str, queryset: QuerySet[Any]) -> Htt
     content, count, title = export_rows(kind, queryset)
     filters = request.GET.copy()  # a search by ID number is kept in the log masked, never in full
     filters.setlist("q", [mask_id_number(v) if sum(c.isdigit() for c in v) >= 15 else v for v in filters.getlist("q")])
-    record(request.user, AuditAction.EXPORT, object_repr=f"{title} ({count})",  # type: ignore[arg-type]
-           changes={"kind": kind, "rows": count, "filters": filters.urlencode()})
+    record(
+        request.user,
+        AuditAction.EXPORT,
+        object_repr=f"{title} ({count})",  # type: ignore[arg-type]
+        changes={"kind": kind, "rows": count, "filters": filters.urlencode()},
+    )
     filename = f"{title}-{timezone.localdate():%Y%m%d}.xlsx"
     response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     from urllib.parse import quote

@@ -70,9 +70,11 @@ class Occupation(models.Model):
 class Enterprise(models.Model):
     """An employer in the district, identified by its unified social credit code."""
 
-    name = models.CharField(_("name"), max_length=100, unique=True)
+    name = models.CharField(_("enterprise name"), max_length=100, unique=True)
     uscc = models.CharField(_("unified social credit code"), max_length=18, unique=True)
-    industry = models.ForeignKey(Industry, verbose_name=_("industry"), on_delete=models.PROTECT, related_name="enterprises")
+    industry = models.ForeignKey(
+        Industry, verbose_name=_("industry"), on_delete=models.PROTECT, related_name="enterprises"
+    )
     ownership = models.CharField(_("ownership"), max_length=16, choices=Ownership.choices, default=Ownership.NON_PUBLIC)
     is_above_scale = models.BooleanField(_("above designated size"), default=True)
     town = models.CharField(_("town or street"), max_length=32, blank=True)
@@ -115,15 +117,11 @@ class Worker(models.Model):
     phone = EncryptedTextField(_("phone"), blank=True)
     phone_masked = models.CharField(_("phone"), max_length=24, blank=True, editable=False)
     education = models.CharField(_("education"), max_length=16, choices=Education.choices, blank=True)
-    retirement_category = models.CharField(
-        _("retirement category"), max_length=16, choices=RetirementCategory.choices
-    )
+    retirement_category = models.CharField(_("retirement category"), max_length=16, choices=RetirementCategory.choices)
     actual_retirement_date = models.DateField(_("actual retirement date"), null=True, blank=True)
     is_frontline = models.BooleanField(_("front-line worker"), default=True)
     work_start_date = models.DateField(_("started work"), null=True, blank=True)
-    skill_level = models.PositiveSmallIntegerField(
-        _("skill level"), choices=SkillLevel.choices, null=True, blank=True
-    )
+    skill_level = models.PositiveSmallIntegerField(_("skill level"), choices=SkillLevel.choices, null=True, blank=True)
     occupation = models.ForeignKey(
         Occupation, verbose_name=_("occupation"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -182,7 +180,9 @@ class Employment(models.Model):
     """A worker at an enterprise from–to; the open one (no end) is the current employment."""
 
     worker = models.ForeignKey(Worker, verbose_name=_("worker"), on_delete=models.CASCADE, related_name="employments")
-    enterprise = models.ForeignKey(Enterprise, verbose_name=_("enterprise"), on_delete=models.PROTECT, related_name="employments")
+    enterprise = models.ForeignKey(
+        Enterprise, verbose_name=_("enterprise"), on_delete=models.PROTECT, related_name="employments"
+    )
     start_date = models.DateField(_("from"))
     end_date = models.DateField(_("to"), null=True, blank=True)
     position = models.CharField(_("post"), max_length=64, blank=True)

@@ -80,10 +80,8 @@ def _from_excel_serial(value: float, shown: object) -> date:
         raise _fail(shown, "Excel 日期序号 60 对应不存在的 1900-02-29")
     if serial > _EXCEL_MAX_SERIAL:
         raise _fail(shown, "数值过大，不是 Excel 日期")
-    if serial < 60:
-        result = date(1899, 12, 31) + timedelta(days=serial)
-    else:
-        result = _EXCEL_EPOCH + timedelta(days=serial)
+    # Excel counts a 1900-02-29 that never was: serials before it start one day later.
+    result = (date(1899, 12, 31) if serial < 60 else _EXCEL_EPOCH) + timedelta(days=serial)
     return _build(shown, result.year, result.month, result.day)
 
 

@@ -32,7 +32,7 @@ class Migration(migrations.Migration):
             name='Enterprise',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100, unique=True, verbose_name='name')),
+                ('name', models.CharField(max_length=100, unique=True, verbose_name='enterprise name')),
                 ('uscc', models.CharField(max_length=18, unique=True, verbose_name='unified social credit code')),
                 ('ownership', models.CharField(choices=[('public', 'Public sector'), ('non_public', 'Non-public sector')], default='non_public', max_length=16, verbose_name='ownership')),
                 ('is_above_scale', models.BooleanField(default=True, verbose_name='above designated size')),
