@@ -1,1 +1,109 @@
-"""Background job handlers of the registry (imports and large exports)."""
+"""Background job handlers of the registry (imports and large exports).
+
+``registry.import.validate`` reads the uploaded file and validates every row, storing counts,
+the first errors and a preview in ``job.result`` (and an error report as the job's result file).
+``registry.import.write`` re-validates the same file, since the data may have changed, and writes
+everything in one transaction or nothing.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import DatabaseError, transaction
+
+from talentpool.core.jobs import JobFailed, Progress, job_handler
+from talentpool.core.models import Job
+
+from .imports import ImportMode, allowed_kinds, spec_for
+from .imports.reader import ImportFileError, Sheet, read_sheet
+from .imports.schema import cell_text, shown_id_number
+from .imports.templates import build_error_report
+from .imports.validate import STATUS_LABELS, Outcome, Status, validate_sheet
+from .imports.write import write_outcome
+
+VALIDATE = "registry.import.validate"
+WRITE = "registry.import.write"
+ERRORS_SHOWN = 200
+PREVIEW_ROWS = 20
+
+
+def _sheet(job: Job, source: Job) -> Sheet:
+    kind = source.params["kind"]
+    if kind not in allowed_kinds(job.created_by):
+        raise JobFailed("您没有导入该类数据的权限")
+    try:
+        with source.input_file.open("rb") as handle:
+            content = handle.read()
+    except (OSError, ValueError):
+        raise JobFailed("找不到上传的文件，请重新上传") from None
+    try:
+        return read_sheet(content, spec_for(kind))
+    except ImportFileError as exc:
+        raise JobFailed(str(exc)) from None
+
+
+def _preview(outcome: Outcome) -> dict[str, Any]:
+    sheet = outcome.sheet
+    columns = sheet.present
+    rows = []
+    for raw in sheet.rows[:PREVIEW_ROWS]:
+        status = outcome.statuses.get(raw.number, Status.ERROR)
+        cells = []
+        for column in columns:
+            cell = raw.cells.get(column.key)
+            cells.append(shown_id_number(cell) if column.is_id_number and cell not in ("", None) else cell_text(cell))
+        rows.append({"row": raw.number, "status": status.value, "status_label": STATUS_LABELS[status],
+                     "cells": cells})
+    return {"headers": [c.header for c in columns], "rows": rows}
+
+
+@job_handler(VALIDATE)
+def validate_import(job: Job, progress: Progress) -> dict[str, Any]:
+    sheet = _sheet(job, job)
+    progress.total(len(sheet.rows))
+    outcome = validate_sheet(sheet, actor=job.created_by, mode=job.params.get("mode", ImportMode.UPDATE),
+                             progress=progress)
+    if outcome.errors:
+        progress.attach(f"import-errors-{job.pk}.xlsx", build_error_report(sheet, outcome.errors))
+    return {
+        "stage": "validated",
+        "kind": sheet.spec.kind.value,
+        "mode": outcome.mode.value,
+        "rows": len(sheet.rows),
+        "counts": outcome.counts,
+        "error_count": len(outcome.errors),
+        "errors": [e.as_dict() for e in outcome.errors[:ERRORS_SHOWN]],
+        "notes": sheet.notes,
+        "preview": _preview(outcome),
+    }
+
+
+class _Changed(Exception):
+    def __init__(self, outcome: Outcome) -> None:
+        self.outcome = outcome
+
+
+@job_handler(WRITE)
+def write_import(job: Job, progress: Progress) -> dict[str, Any]:
+    source = Job.objects.get(pk=job.params["source_job"])
+    sheet = _sheet(job, source)
+    progress.total(2 * len(sheet.rows))
+    try:
+        with transaction.atomic():
+            outcome = validate_sheet(sheet, actor=job.created_by, mode=source.params.get("mode", ImportMode.UPDATE),
+                                     progress=progress)
+            if outcome.errors:
+                raise _Changed(outcome)
+            counts = write_outcome(outcome, actor=job.created_by, filename=source.params.get("filename", ""),
+                                   job_id=source.pk, progress=progress)
+    except _Changed as exc:
+        rows = exc.outcome.counts["errors"]
+        first = exc.outcome.errors[0]
+        raise JobFailed(
+            f"校验之后数据发生了变化，重新校验时有 {rows} 行出错"
+            f"（如第 {first.row} 行“{first.column}”：{first.reason}），未写入任何数据；请重新上传文件"
+        ) from None
+    except DatabaseError:
+        raise JobFailed("写入数据库时出错，已全部撤销，未写入任何数据；请稍后重新上传文件") from None
+    return {"stage": "written", "kind": sheet.spec.kind.value, "counts": counts, "source_job": source.pk}
