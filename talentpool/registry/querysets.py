@@ -75,7 +75,8 @@ class WorkerQuerySet(RestrictedQuerySet):
             return self.filter(id_number_hash=lookup_hash(number))
         if text.isascii():
             key = text.lower().replace(" ", "")
-            return self.filter(name_search__contains=" " + key)
+            # keys are space-separated and the first has no leading space
+            return self.filter(Q(name_search__startswith=key) | Q(name_search__contains=" " + key))
         return self.filter(name__contains=text)
 
 
