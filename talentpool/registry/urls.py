@@ -26,4 +26,5 @@ urlpatterns = [
     path("import/", views_import.import_start, name="import_start"),
     path("import/template/<str:kind>.xlsx", views_import.import_template, name="import_template"),
     path("import/<int:pk>/", views_import.import_review, name="import_review"),
+    path("import/<int:pk>/errors.xlsx", views_import.import_errors, name="import_errors"),
 ]
