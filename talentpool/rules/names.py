@@ -130,6 +130,7 @@ COMPOUND_SURNAMES: dict[str, tuple[str, ...]] = {
 
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")
 _TOKEN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]|[a-z0-9]+")
+_ASCII_WORD = re.compile(r"[a-z0-9]+")  # a character pypinyin cannot read yields no syllable
 
 
 def _clean(name: str) -> str:
@@ -151,7 +152,7 @@ def _syllables(text: str) -> list[str]:
     """Most common reading of each Han character; runs of letters/digits are kept as words."""
     result: list[str] = []
     for chunk in lazy_pinyin(text, style=Style.NORMAL, errors="default"):
-        result.extend(_TOKEN.findall(chunk.lower()))
+        result.extend(_ASCII_WORD.findall(chunk.lower()))
     return [s for s in result if s]
 
 
@@ -174,7 +175,7 @@ def _surname_readings(surname: str) -> list[list[str]]:
     if not known:
         # Not a surname we know: every dictionary reading of the character may be meant.
         for reading in pinyin(surname, style=Style.NORMAL, heteronym=True)[0]:
-            add(_TOKEN.findall(reading.lower()))
+            add(_ASCII_WORD.findall(reading.lower()))
     return readings
 
 

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from talentpool.rules.names import (
@@ -91,6 +91,9 @@ _han = st.characters(min_codepoint=0x4E00, max_codepoint=0x9FA5)
 @settings(max_examples=150, deadline=None)
 def test_keys_are_distinct_lower_ascii_and_capped(name: str) -> None:
     keys = search_keys(name)
+    for key in keys:
+        assert key.isascii()
+    assume(len(keys) >= 2)  # a name of characters without any reading has no pinyin key
     assert 2 <= len(keys) <= MAX_KEYS or (len(name) == 1 and len(keys) >= 2)
     assert len(keys) == len(set(keys))
     for key in keys:
@@ -100,3 +103,8 @@ def test_keys_are_distinct_lower_ascii_and_capped(name: str) -> None:
     initials = full if len(full) == len(name) else keys[1]
     assert len(initials) == len(name) and full.startswith(initials[0])
     assert search_text(name).split() == keys
+
+
+def test_a_character_without_a_reading_gives_no_key() -> None:
+    assert search_keys("烪") == []
+    assert all(key.isascii() for key in search_keys("烪建民"))
