@@ -192,7 +192,7 @@ def search_keys(name: str) -> list[str]:
     if not surname and not given:
         return []
     given_syllables = _syllables(given)
-    readings = _surname_readings(surname) if surname else [[]]
+    readings = (_surname_readings(surname) if surname else []) or [[]]
     keys: list[str] = []
     for reading in readings:
         for key in _key_pair(reading + given_syllables):
@@ -212,5 +212,5 @@ def pinyin_sort_key(name: str) -> str:
     """Syllables of the preferred reading separated by spaces (``shan tian fang``), so names
     sort syllable by syllable. Add the name itself as a secondary key to break ties."""
     surname, given = split_surname(name)
-    readings = _surname_readings(surname) if surname else [[]]
+    readings = (_surname_readings(surname) if surname else []) or [[]]
     return " ".join(readings[0] + _syllables(given))
