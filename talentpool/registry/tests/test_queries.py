@@ -1,0 +1,65 @@
+"""Pinned query counts: a page costs the same number of queries for 5 rows as for 30 (no N+1).
+
+Every count includes 5 queries of the session machinery: the session read, the user, and the
+savepoint, update and release of SESSION_SAVE_EVERY_REQUEST."""
+
+from __future__ import annotations
+
+import pytest
+
+from .factories import CertificateFactory, HonourFactory, WorkerFactory
+
+pytestmark = pytest.mark.django_db
+
+EXPECTED = {
+    # session (5) + 2 counts (paginator and table) + enterprise choices + industry choices + rows
+    "/registry/workers/": 10,
+    # session (5) + 2 counts + industry choices + rows
+    "/registry/enterprises/": 9,
+    # session (5) + 2 counts + enterprise choices + rows
+    "/registry/certificates/": 9,
+    "/registry/honours/": 9,
+    # session (5) + count + rows
+    "/api/workers/": 7,
+    "/api/enterprises/": 7,
+    "/api/certificates/": 7,
+    "/api/honours/": 7,
+}
+
+
+def _populate(enterprise, size: int) -> None:  # type: ignore[no-untyped-def]
+    for worker in WorkerFactory.create_batch(size, enterprise=enterprise):
+        CertificateFactory(worker=worker)
+        HonourFactory(worker=worker)
+
+
+@pytest.mark.parametrize("size", [5, 30])
+@pytest.mark.parametrize("url", list(EXPECTED))
+@pytest.mark.parametrize("persona", ["admin", "operator_a"])
+def test_list_query_counts_do_not_grow_with_rows(client_of, django_assert_num_queries, enterprise_a, enterprise_b,
+                                                 persona, url, size):
+    _populate(enterprise_a, size)
+    _populate(enterprise_b, size)
+    client = client_of(persona)
+    client.get(url)  # warm the content-type cache
+    with django_assert_num_queries(EXPECTED[url]):
+        response = client.get(url)
+    assert response.status_code == 200
+    rows = response.json()["count"] if url.startswith("/api/") else response.context["paginator"].count
+    per_enterprise = 1 if "enterprises" in url else size
+    assert rows == per_enterprise * (2 if persona == "admin" else 1)
+
+
+@pytest.mark.parametrize("size", [1, 12])
+@pytest.mark.parametrize("persona", ["admin", "operator_a"])
+def test_worker_detail_query_count_does_not_grow_with_records(client_of, django_assert_num_queries, worker_a,
+                                                              persona, size):
+    for i in range(size):
+        CertificateFactory(worker=worker_a)
+        HonourFactory(worker=worker_a, name=f"荣誉{i}")
+    client = client_of(persona)
+    client.get(f"/registry/workers/{worker_a.pk}/")
+    # session (5) + worker + employments + certificates + honours + can_change + can_reveal
+    with django_assert_num_queries(11):
+        response = client.get(f"/registry/workers/{worker_a.pk}/")
+    assert len(response.context["certificates"]) == size
