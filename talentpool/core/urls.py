@@ -1,5 +1,7 @@
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
 from django.urls import path
+from django.views.i18n import set_language
 
 from . import views
 
@@ -15,4 +17,7 @@ urlpatterns = [
 auth_urlpatterns = [
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    # The login page offers the language switch, so it must work before logging in (this path
+    # shadows the one of django.conf.urls.i18n, which LoginRequiredMiddleware would guard).
+    path("i18n/setlang/", login_not_required(set_language), name="set_language"),
 ]
