@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.models import AbstractUser, UserManager
+from django.contrib.auth.models import AbstractUser
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Q
@@ -38,7 +38,6 @@ class User(AbstractUser):
         _("organisation"), max_length=100, blank=True, help_text=_("Bureau or employer shown for leaders and experts.")
     )
 
-    objects = UserManager()
 
     class Meta:
         verbose_name = _("user")
