@@ -1,0 +1,140 @@
+"""Background jobs: run once, clean failures, no tracebacks on screen, pages for the owner only."""
+
+from __future__ import annotations
+
+import pytest
+
+from talentpool.core import jobs
+from talentpool.core.models import Job, JobStatus
+
+pytestmark = pytest.mark.django_db
+
+calls: list[int] = []
+
+
+@jobs.job_handler("test.ok")
+def _ok(job: Job, progress: jobs.Progress) -> dict:
+    calls.append(job.pk)
+    progress.total(3)
+    for i in range(1, 4):
+        progress.advance(i)
+    progress.log("三行已处理")
+    progress.attach("结果.txt", "完成".encode())
+    return {"summary": "处理了 3 行"}
+
+
+@jobs.job_handler("test.clean_failure")
+def _clean_failure(job: Job, progress: jobs.Progress) -> dict:
+    raise jobs.JobFailed("第 3 行：身份证号码校验位错误")
+
+
+@jobs.job_handler("test.bug")
+def _bug(job: Job, progress: jobs.Progress) -> dict:
+    raise KeyError("secret-internal-detail")
+
+
+@pytest.fixture(autouse=True)
+def _reset_calls(settings, tmp_path):  # type: ignore[no-untyped-def]
+    settings.MEDIA_ROOT = tmp_path  # job files stay out of var/
+    calls.clear()
+
+
+def _job(kind: str, user) -> Job:  # type: ignore[no-untyped-def]
+    return Job.objects.create(kind=kind, title="测试任务", created_by=user)
+
+
+def test_execute_job_runs_the_handler_once(admin_user):
+    job = _job("test.ok", admin_user)
+    jobs.execute_job(job.pk)
+    jobs.execute_job(job.pk)
+    assert calls == [job.pk]
+    job.refresh_from_db()
+    assert (job.status, job.result, job.progress_done, job.progress_total, job.percent) == (
+        JobStatus.SUCCEEDED, {"summary": "处理了 3 行"}, 3, 3, 100)
+    assert job.log == "三行已处理"
+    assert job.started_at is not None and job.finished_at >= job.started_at
+    assert job.result_file.read() == "完成".encode()
+
+
+def test_a_clean_failure_shows_its_message(admin_user):
+    job = _job("test.clean_failure", admin_user)
+    jobs.execute_job(job.pk)
+    job.refresh_from_db()
+    assert (job.status, job.result) == (JobStatus.FAILED, {"error": "第 3 行：身份证号码校验位错误"})
+    assert job.is_finished
+
+
+def test_an_unexpected_error_shows_a_generic_chinese_message_without_traceback(admin_user, caplog):
+    job = _job("test.bug", admin_user)
+    jobs.execute_job(job.pk)
+    job.refresh_from_db()
+    assert job.status == JobStatus.FAILED
+    assert job.result == {"error": "内部错误：KeyError"}
+    assert "secret-internal-detail" not in job.log + str(job.result)
+    assert "Traceback" not in job.log
+    assert "secret-internal-detail" in caplog.text  # the server log keeps the trace
+
+
+def test_start_job_refuses_an_unknown_kind_and_enqueues_on_commit(admin_user, django_capture_on_commit_callbacks):
+    with pytest.raises(ValueError):
+        jobs.start_job("no.such.kind", actor=admin_user, title="x")
+    with django_capture_on_commit_callbacks(execute=True):
+        job = jobs.start_job("test.ok", actor=admin_user, title="测试", input_name="in.txt", input_content=b"abc")
+    job.refresh_from_db()
+    assert job.status == JobStatus.SUCCEEDED  # the immediate task backend ran it after commit
+    assert calls == [job.pk]
+    assert job.input_file.read() == b"abc"
+
+
+@pytest.fixture
+def finished_job(operator_a):  # type: ignore[no-untyped-def]
+    job = _job("test.ok", operator_a)
+    jobs.execute_job(job.pk)
+    return job
+
+
+@pytest.mark.parametrize(("persona", "expected"), [
+    ("as_operator_a", 200), ("as_admin", 200), ("as_operator_b", 404), ("as_leader", 404), ("as_expert", 404),
+    ("as_worker", 404)])
+def test_job_pages_are_for_the_creator_and_admins(request, finished_job, persona, expected):
+    client = request.getfixturevalue(persona)
+    assert client.get(f"/core/jobs/{finished_job.pk}/").status_code == expected
+    assert client.get(f"/core/jobs/{finished_job.pk}/result/").status_code == expected
+    listed = "测试任务" in client.get("/core/jobs/").content.decode()
+    assert listed == (expected == 200)
+
+
+def test_anonymous_job_pages_redirect_to_login(anonymous, finished_job):
+    response = anonymous.get(f"/core/jobs/{finished_job.pk}/result/")
+    assert response.status_code == 302 and response.url.startswith("/login/?next=")
+
+
+def test_the_job_page_shows_progress_and_htmx_gets_the_partial(as_operator_a, finished_job):
+    page = as_operator_a.get(f"/core/jobs/{finished_job.pk}/")
+    assert page.templates[0].name == "core/job_detail.html"
+    assert "处理了 3 行" in page.content.decode()
+    partial = as_operator_a.get(f"/core/jobs/{finished_job.pk}/", headers={"HX-Request": "true"})
+    body = partial.content.decode()
+    assert partial.templates[0].name == "core/_job_progress.html"
+    assert body.lstrip().startswith('<div id="job-progress"')
+    assert "<html" not in body
+    assert "hx-trigger" not in body  # finished: polling stops
+
+
+def test_a_running_job_partial_keeps_polling(as_operator_a, operator_a):
+    job = _job("test.ok", operator_a)
+    body = as_operator_a.get(f"/core/jobs/{job.pk}/", headers={"HX-Request": "true"}).content.decode()
+    assert 'hx-trigger="every 1s"' in body
+
+
+def test_the_result_downloads_as_an_attachment(as_operator_a, finished_job):
+    response = as_operator_a.get(f"/core/jobs/{finished_job.pk}/result/")
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == "完成".encode()
+    assert response["Content-Disposition"].startswith("attachment;")
+
+
+def test_a_job_without_a_result_file_has_no_download(as_operator_a, operator_a):
+    job = _job("test.clean_failure", operator_a)
+    jobs.execute_job(job.pk)
+    assert as_operator_a.get(f"/core/jobs/{job.pk}/result/").status_code == 404
