@@ -146,6 +146,7 @@ class EnterpriseListView(RestrictedListView):
             Enterprise.objects.restrict(self.request.user, Action.VIEW)
             .select_related("industry")
             .annotate(worker_count=Count("workers"))
+            .order_by("name")  # Meta.ordering does not apply to a GROUP BY query
         )
 
     def can_add(self) -> bool:

@@ -232,3 +232,13 @@ def test_filtering_by_enterprise_narrows_the_list(as_admin, world, url, shown, h
 def test_operator_filtering_by_their_own_enterprise_works(as_operator_a, world):
     response = as_operator_a.get(f"/registry/workers/?current_enterprise={world['ea']}")
     assert [w.name for w in response.context["object_list"]] == ["慎建民"]
+
+
+def test_the_enterprise_list_is_ordered_by_name_for_stable_pages(as_admin, world):
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # UnorderedObjectListWarning
+        response = as_admin.get("/registry/enterprises/")
+    names = [e.name for e in response.context["object_list"]]
+    assert names == sorted(names)
