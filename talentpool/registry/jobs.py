@@ -8,16 +8,19 @@ everything in one transaction or nothing.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import DatabaseError, transaction
 
 from talentpool.core.jobs import JobFailed, Progress, job_handler
 from talentpool.core.models import Job
 
 from .imports import ImportMode, allowed_kinds, spec_for
-from .imports.reader import ImportFileError, Sheet, read_sheet
-from .imports.schema import cell_text, shown_id_number
+from .imports.reader import ImportFileError, Sheet, read_sheet, sheet_from_values
+from .imports.schema import dump_values, load_values, shown_id_number
 from .imports.templates import build_error_report
 from .imports.validate import STATUS_LABELS, Outcome, Status, validate_sheet
 from .imports.write import write_outcome
@@ -51,8 +54,8 @@ def _preview(outcome: Outcome) -> dict[str, Any]:
         status = outcome.statuses.get(raw.number, Status.ERROR)
         cells = []
         for column in columns:
-            cell = raw.cells.get(column.key)
-            cells.append(shown_id_number(cell) if column.is_id_number and cell not in ("", None) else cell_text(cell))
+            text = raw.texts[column.key]
+            cells.append(shown_id_number(raw.cells[column.key]) if column.is_id_number and text else text)
         rows.append({"row": raw.number, "status": status.value, "status_label": STATUS_LABELS[status],
                      "cells": cells})
     return {"headers": [c.header for c in columns], "rows": rows}
@@ -64,8 +67,14 @@ def validate_import(job: Job, progress: Progress) -> dict[str, Any]:
     progress.total(len(sheet.rows))
     outcome = validate_sheet(sheet, actor=job.created_by, mode=job.params.get("mode", ImportMode.UPDATE),
                              progress=progress)
+    parsed = ""
     if outcome.errors:
         progress.attach(f"import-errors-{job.pk}.xlsx", build_error_report(sheet, outcome.errors))
+    else:
+        # The write job re-runs the database checks on these instead of parsing the file again.
+        content = json.dumps({"columns": sheet.columns, "rows": [r.number for r in sheet.rows],
+                              "values": dump_values(sheet.spec, outcome.values)}, ensure_ascii=False)
+        parsed = default_storage.save(f"{job.input_file.name}.parsed.json", ContentFile(content.encode()))
     return {
         "stage": "validated",
         "kind": sheet.spec.kind.value,
@@ -76,7 +85,24 @@ def validate_import(job: Job, progress: Progress) -> dict[str, Any]:
         "errors": [e.as_dict() for e in outcome.errors[:ERRORS_SHOWN]],
         "notes": sheet.notes,
         "preview": _preview(outcome),
+        "parsed": parsed,
     }
+
+
+def _parsed(job: Job, source: Job) -> tuple[Sheet, list[dict[str, Any]] | None]:
+    """The sheet and parsed cells the validation job kept, or the file read again."""
+    name = source.result.get("parsed") if isinstance(source.result, dict) else None
+    kind = source.params["kind"]
+    if name and kind in allowed_kinds(job.created_by):
+        try:
+            with default_storage.open(name, "rb") as handle:
+                data = json.load(handle)
+        except (OSError, ValueError):
+            pass
+        else:
+            spec = spec_for(kind)
+            return sheet_from_values(spec, data["columns"], data["rows"]), load_values(spec, data["values"])
+    return _sheet(job, source), None
 
 
 class _Changed(Exception):
@@ -87,12 +113,12 @@ class _Changed(Exception):
 @job_handler(WRITE)
 def write_import(job: Job, progress: Progress) -> dict[str, Any]:
     source = Job.objects.get(pk=job.params["source_job"])
-    sheet = _sheet(job, source)
+    sheet, values = _parsed(job, source)
     progress.total(2 * len(sheet.rows))
     try:
         with transaction.atomic():
             outcome = validate_sheet(sheet, actor=job.created_by, mode=source.params.get("mode", ImportMode.UPDATE),
-                                     progress=progress)
+                                     progress=progress, parsed_values=values)
             if outcome.errors:
                 raise _Changed(outcome)
             counts = write_outcome(outcome, actor=job.created_by, filename=source.params.get("filename", ""),

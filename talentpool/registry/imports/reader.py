@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from python_calamine import CalamineWorkbook
 
-from .schema import MAX_ROWS, Cell, Column, KindSpec, header_key, is_blank
+from .schema import MAX_ROWS, Cell, Column, KindSpec, cell_text, header_key, is_blank
 
 HEADER_SEARCH_ROWS = 5  # a title line or two above the header row is tolerated
 
@@ -21,6 +21,7 @@ class ImportFileError(ValueError):
 class RawRow:
     number: int  # Excel row number (the header row of a template is 1)
     cells: dict[str, Cell]  # column key → cell as read
+    texts: dict[str, str]  # column key → the cell's normalised text ("" when blank)
     values: list[Cell]  # the whole row as read, for the error report
 
 
@@ -102,13 +103,22 @@ def read_sheet(content: bytes, spec: KindSpec) -> Sheet:
         notes.append(f"文件中没有以下选填列，按空白处理：{'、'.join(absent)}")
 
     rows: list[RawRow] = []
+    width = len(grid[header_index])
     for offset, values in enumerate(grid[header_index + 1:], start=header_index + 2):
-        if all(is_blank(v) for v in values):
+        if len(values) < width:
+            values = [*values, *[None] * (width - len(values))]
+        cells = {key: values[index] for key, index in columns.items()}
+        texts = {key: cell_text(value) for key, value in cells.items()}
+        if not any(texts.values()) and all(is_blank(v) for v in values):
             continue
-        cells = {key: (values[index] if index < len(values) else None) for key, index in columns.items()}
-        rows.append(RawRow(offset, cells, list(values)))
+        rows.append(RawRow(offset, cells, texts, values))
         if len(rows) > MAX_ROWS:
             raise ImportFileError(f"一次最多导入 {MAX_ROWS} 行，请拆分文件后分批导入")
     if not rows:
         raise ImportFileError("文件中没有数据行：请在表头下方逐行填写")
     return Sheet(spec, header_index + 1, list(grid[header_index]), columns, rows, notes)
+
+
+def sheet_from_values(spec: KindSpec, columns: dict[str, int], numbers: list[int]) -> Sheet:
+    """A sheet standing for a file read before: row numbers and matched columns, no cells."""
+    return Sheet(spec, 1, [], columns, [RawRow(n, {}, {}, []) for n in numbers])

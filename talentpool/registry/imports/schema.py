@@ -2,7 +2,8 @@
 cell parsers that turn whatever a spreadsheet holds into clean values.
 
 Parsers receive a non-blank cell as python-calamine returns it (``str``, ``float``, ``int``,
-``bool``, ``date`` or ``datetime``) and raise ``ValueError`` with a Chinese reason.
+``bool``, ``date`` or ``datetime``) together with its normalised text (computed once per cell,
+see ``cell_text``) and raise ``ValueError`` with a Chinese reason.
 """
 
 from __future__ import annotations
@@ -56,6 +57,8 @@ def cell_text(value: Cell) -> str:
     if value is None:
         return ""
     if isinstance(value, str):
+        if value.isascii():  # NFKC leaves ASCII as it is: only the spaces need collapsing
+            return " ".join(value.split())
         return normalise_text(value)
     if isinstance(value, bool):
         return "是" if value else "否"
@@ -95,38 +98,37 @@ def shown_id_number(value: Cell) -> str:
 MANGLED_ID = "身份证号被 Excel 存成了数字（{shown}），末几位已丢失；请把该列设置为文本格式后重新填写"
 
 
-def parse_id_cell(value: Cell) -> str:
+def parse_id_cell(value: Cell, text: str) -> str:
     """An 18-character ID number; numbers and Excel-mangled text are refused with an explanation."""
-    if is_number(value) or looks_like_excel_mangled(cell_text(value)):
+    # Cheap test first: only text with an exponent, a point or trailing zeros can be mangled.
+    if is_number(value) or (("E" in text or "e" in text or "." in text or text.endswith("000"))
+                            and looks_like_excel_mangled(text)):
         raise CellError(MANGLED_ID.format(shown=shown_id_number(value)))
-    return parse_id_number(cell_text(value)).number
+    return parse_id_number(text).number
 
 
-def parse_uscc_cell(value: Cell) -> str:
+def parse_uscc_cell(value: Cell, text: str) -> str:
     if is_number(value):
         raise CellError(
             f"统一社会信用代码被 Excel 存成了数字（{float(value):.5E}），末几位已丢失；"  # type: ignore[arg-type]
             "请把该列设置为文本格式后重新填写"
         )
-    return validate_uscc(cell_text(value))
+    return validate_uscc(text)
 
 
-def parse_date_cell(value: Cell) -> datetime.date:
-    if isinstance(value, str):
-        value = normalise_text(value)
-    day = parse_loose_date(value)
+def parse_date_cell(value: Cell, text: str) -> datetime.date:
+    day = parse_loose_date(text if isinstance(value, str) else value)
     if day > datetime.date.today():
         raise CellError(f"日期 {day.isoformat()} 晚于今天")
     return day
 
 
-def parse_phone_cell(value: Cell) -> str:
-    return masking.validate_phone(cell_text(value))
+def parse_phone_cell(value: Cell, text: str) -> str:
+    return masking.validate_phone(text)
 
 
-def text_parser(max_length: int) -> Callable[[Cell], str]:
-    def parse(value: Cell) -> str:
-        text = cell_text(value)
+def text_parser(max_length: int) -> Callable[[Cell, str], str]:
+    def parse(value: Cell, text: str) -> str:
         if len(text) > max_length:
             raise CellError(f"内容过长：最多 {max_length} 个字，实为 {len(text)} 个字")
         return text
@@ -134,9 +136,9 @@ def text_parser(max_length: int) -> Callable[[Cell], str]:
     return parse
 
 
-def code_parser(max_length: int) -> Callable[[Cell], str]:
-    def parse(value: Cell) -> str:
-        text = normalise_code(cell_text(value))
+def code_parser(max_length: int) -> Callable[[Cell, str], str]:
+    def parse(value: Cell, text: str) -> str:
+        text = normalise_code(text)
         if len(text) > max_length:
             raise CellError(f"内容过长：最多 {max_length} 个字符，实为 {len(text)} 个")
         return text
@@ -152,13 +154,13 @@ def _key(text: str) -> str:
     return text
 
 
-def choice_parser(aliases: dict[str, Any], what: str, allowed: list[str]) -> Callable[[Cell], Any]:
+def choice_parser(aliases: dict[str, Any], what: str, allowed: list[str]) -> Callable[[Cell, str], Any]:
     table = {_key(label): value for label, value in aliases.items()}
+    table.update({label: value for label, value in aliases.items()})  # exact labels skip the key
 
-    def parse(value: Cell) -> Any:
-        text = cell_text(value)
+    def parse(value: Cell, text: str) -> Any:
         try:
-            return table[_key(text)]
+            return table[text] if text in table else table[_key(text)]
         except KeyError:
             raise CellError(f"无法识别的{what}“{text}”，应为：{'、'.join(allowed)}") from None
 
@@ -213,8 +215,8 @@ parse_honour_level = choice_parser(HONOUR_LEVEL_ALIASES, "荣誉级别", HONOUR_
 SKILL_LEVEL_LABELS = [level.short_label for level in SkillLevel]
 
 
-def parse_skill_level(value: Cell) -> int:
-    return int(SkillLevel.from_label(cell_text(value)))
+def parse_skill_level(value: Cell, text: str) -> int:
+    return int(SkillLevel.from_label(text))
 
 
 # Columns ------------------------------------------------------------------------------------
@@ -224,7 +226,7 @@ def parse_skill_level(value: Cell) -> int:
 class Column:
     key: str
     header: str
-    parse: Callable[[Cell], Any]
+    parse: Callable[[Cell, str], Any]
     required: bool = False
     aliases: tuple[str, ...] = ()
     help: str = ""
@@ -232,6 +234,10 @@ class Column:
     is_text: bool = False  # formatted as text ('@') in the template so Excel keeps it as typed
     is_id_number: bool = False  # masked whenever shown
     width: int = 14
+
+    @property
+    def is_date(self) -> bool:
+        return self.parse is parse_date_cell
 
     @property
     def template_header(self) -> str:
@@ -370,3 +376,14 @@ def header_key(text: str) -> str:
     for suffix in ("(必填)", "（必填）", "(选填)", "（选填）"):
         key = key.removesuffix(suffix)
     return key.rstrip("*＊").replace("（", "(").replace("）", ")")
+
+
+def dump_values(spec: KindSpec, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Parsed rows as JSON-ready dicts (dates as ISO text); see :func:`load_values`."""
+    dates = {c.key for c in spec.columns if c.is_date}
+    return [{k: (v.isoformat() if k in dates else v) for k, v in row.items()} for row in rows]
+
+
+def load_values(spec: KindSpec, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    dates = {c.key for c in spec.columns if c.is_date}
+    return [{k: (datetime.date.fromisoformat(v) if k in dates else v) for k, v in row.items()} for row in rows]

@@ -27,7 +27,7 @@ from talentpool.rules.text import normalise_code, normalise_text
 from ..models import Certificate, Employment, Enterprise, Honour, Industry, Occupation, Worker
 from ..services import ENTERPRISE_FIELDS, WORKER_FIELDS, _apply_fields, snapshot
 from .reader import RawRow, Sheet
-from .schema import Cell, Column, ImportKind, ImportMode, cell_text, is_blank, shown_id_number
+from .schema import Cell, Column, ImportKind, ImportMode, shown_id_number
 
 if TYPE_CHECKING:
     from talentpool.core.jobs import Progress
@@ -77,7 +77,7 @@ class EnterprisePlan(Plan):
 
 @dataclass
 class WorkerPlan(Plan):
-    worker: Worker  # a new unsaved worker, or the registered one with the file's values applied
+    worker: Worker | None  # None for a new worker; the registered one with the file's values applied
     fields: dict[str, Any]  # for services._apply_fields on a new worker
     enterprise_id: int
     enterprise_name: str
@@ -108,6 +108,7 @@ class Outcome:
     plans: list[Plan]
     errors: list[RowError]
     statuses: dict[int, Status]
+    values: list[dict[str, Any]]  # each row's parsed cells (before the database checks)
 
     @property
     def counts(self) -> dict[str, int]:
@@ -140,20 +141,21 @@ class Validator:
         self.mode = mode
         self.errors: list[RowError] = []
         self._error_rows: set[int] = set()
+        self.present = sheet.present
 
     # Errors -----------------------------------------------------------------------------
 
-    def shown(self, column: Column, value: Cell) -> str:
-        if is_blank(value):
+    def shown(self, column: Column, value: Cell, text: str) -> str:
+        if not text:
             return ""
         if column.is_id_number:
             return shown_id_number(value)
-        text = cell_text(value)
         return text if len(text) <= 40 else text[:39] + "…"
 
     def error(self, raw: RawRow, key: str, reason: str) -> None:
         column = self.spec.column(key)
-        self.errors.append(RowError(raw.number, column.header, self.shown(column, raw.cells.get(key)), reason))
+        shown = self.shown(column, raw.cells.get(key), raw.texts.get(key, ""))
+        self.errors.append(RowError(raw.number, column.header, shown, reason))
         self._error_rows.add(raw.number)
 
     def has_error(self, raw: RawRow) -> bool:
@@ -163,29 +165,31 @@ class Validator:
 
     def parse(self, raw: RawRow) -> dict[str, Any]:
         values: dict[str, Any] = {}
-        for column in self.sheet.present:
-            cell = raw.cells.get(column.key)
-            if is_blank(cell):
+        texts = raw.texts
+        for column in self.present:
+            text = texts[column.key]
+            if not text:
                 if column.required:
                     self.error(raw, column.key, "必填项为空")
                 continue
             try:
-                values[column.key] = column.parse(cell)
+                values[column.key] = column.parse(raw.cells[column.key], text)
             except ValueError as exc:
                 self.error(raw, column.key, str(exc))
-        for column in self.spec.columns:
-            if column.required and column.key not in self.sheet.columns:  # the reader refuses this
-                self.error(raw, column.key, "必填项为空")
         return values
 
-    def run(self, progress: Progress | None = None) -> Outcome:
+    def run(self, progress: Progress | None = None, parsed_values: list[dict[str, Any]] | None = None) -> Outcome:
         rows = self.sheet.rows
         base = progress.job.progress_done if progress is not None else 0
         parsed: list[tuple[RawRow, dict[str, Any]]] = []
-        for index, raw in enumerate(rows, start=1):
-            parsed.append((raw, self.parse(raw)))
-            if progress is not None:
-                progress.advance(base + index)
+        if parsed_values is None:
+            for index, raw in enumerate(rows, start=1):
+                parsed.append((raw, self.parse(raw)))
+                if progress is not None:
+                    progress.advance(base + index)
+        else:
+            parsed = list(zip(rows, parsed_values, strict=True))
+        clean = [dict(values) for _, values in parsed]  # before the checks add their lookups
         self.prefetch([values for _, values in parsed])
         plans: list[Plan] = []
         statuses: dict[int, Status] = {}
@@ -197,7 +201,7 @@ class Validator:
                 plans.append(plan)
                 statuses[raw.number] = plan.status
         self.errors.sort(key=lambda e: e.row)
-        return Outcome(self.sheet, self.mode, plans, self.errors, statuses)
+        return Outcome(self.sheet, self.mode, plans, self.errors, statuses, clean)
 
     def prefetch(self, rows: list[dict[str, Any]]) -> None:
         raise NotImplementedError
@@ -377,8 +381,7 @@ class WorkerValidator(Validator):
         if existing is None:
             fields = {"phone": "", "education": "", "is_frontline": True, "work_start_date": None,
                       "skill_level": None, "occupation": None, **fields}
-            worker = Worker(current_enterprise_id=enterprise[0])
-            return WorkerPlan(raw.number, Status.NEW, worker, fields, enterprise[0], enterprise[1], start, position)
+            return WorkerPlan(raw.number, Status.NEW, None, fields, enterprise[0], enterprise[1], start, position)
         return self._update(raw, existing, fields, enterprise, start, position)
 
     def _update(
@@ -531,8 +534,18 @@ VALIDATORS: dict[ImportKind, type[Validator]] = {
 }
 
 
-def validate_sheet(sheet: Sheet, *, actor: User, mode: ImportMode | str, progress: Progress | None = None) -> Outcome:
-    """Parse and check every row of ``sheet``; nothing is written."""
+def validate_sheet(
+    sheet: Sheet,
+    *,
+    actor: User,
+    mode: ImportMode | str,
+    progress: Progress | None = None,
+    parsed_values: list[dict[str, Any]] | None = None,
+) -> Outcome:
+    """Parse and check every row of ``sheet``; nothing is written.
+
+    With ``parsed_values`` (the ``Outcome.values`` of an earlier run on the same file) the cells
+    are not parsed again: only the checks against the database run."""
     validator = VALIDATORS[sheet.spec.kind](sheet, actor=actor, mode=ImportMode(mode))
-    return validator.run(progress)
+    return validator.run(progress, parsed_values)
 

@@ -547,3 +547,19 @@ def test_validation_prefetches_instead_of_querying_per_row(admin_user, enterpris
     with django_assert_max_num_queries(5):
         outcome = validate_sheet(sheet, actor=admin_user, mode="update")
     assert outcome.counts == {"new": 59, "updated": 1, "unchanged": 0, "errors": 0}
+
+
+@pytest.mark.django_db
+def test_the_write_job_checks_the_database_again(admin_user, enterprise_a):
+    content = workbook(WORKER_HEADERS, [worker_row("甲", ID_M, enterprise=enterprise_a.name)])
+    job, _ = run_import("workers", content, admin_user, mode="report", confirm=False)
+    assert job.result["counts"]["new"] == 1
+    WorkerFactory(id_number=ID_M, enterprise=enterprise_a)  # registered by someone else meanwhile
+    write = execute_job(start_job(WRITE, actor=admin_user, title="w", params={"source_job": job.pk}).pk)
+    assert write.status == JobStatus.FAILED
+    assert write.result["error"] == (
+        "校验之后数据发生了变化，重新校验时有 1 行出错（如第 2 行“身份证号”：该身份证号的职工已登记（已存在）；"
+        "如需更新请选择“更新已有记录”），未写入任何数据；请重新上传文件"
+    )
+    assert Worker.objects.count() == 1
+    assert not AuditLog.objects.filter(action=AuditAction.IMPORT).exists()
