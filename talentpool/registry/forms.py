@@ -24,8 +24,17 @@ class EnterpriseForm(StyledFormMixin, forms.ModelForm):
 
     class Meta:
         model = Enterprise
-        fields = ["name", "uscc", "industry", "ownership", "is_above_scale", "town", "address",
-                  "contact_name", "contact_phone"]
+        fields = [
+            "name",
+            "uscc",
+            "industry",
+            "ownership",
+            "is_above_scale",
+            "town",
+            "address",
+            "contact_name",
+            "contact_phone",
+        ]
 
     def __init__(self, *args: Any, operator: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -58,18 +67,24 @@ class EnterpriseForm(StyledFormMixin, forms.ModelForm):
 
 class WorkerForm(StyledFormMixin, forms.Form):
     name = forms.CharField(label=_("name"), max_length=32)
-    id_number = forms.CharField(label=_("ID number"), max_length=24,
-                                widget=forms.TextInput(attrs={"autocomplete": "off"}))
-    phone = forms.CharField(label=_("phone"), required=False, max_length=24,
-                            widget=forms.TextInput(attrs={"autocomplete": "off"}))
+    id_number = forms.CharField(
+        label=_("ID number"), max_length=24, widget=forms.TextInput(attrs={"autocomplete": "off"})
+    )
+    phone = forms.CharField(
+        label=_("phone"), required=False, max_length=24, widget=forms.TextInput(attrs={"autocomplete": "off"})
+    )
     education = forms.ChoiceField(label=_("education"), choices=[("", "—"), *Education.choices], required=False)
-    retirement_category = forms.ChoiceField(label=_("retirement category"), choices=RetirementCategory.choices,
-                                            help_text=_("Recorded per person: sex alone does not decide it."))
+    retirement_category = forms.ChoiceField(
+        label=_("retirement category"),
+        choices=RetirementCategory.choices,
+        help_text=_("Recorded per person: sex alone does not decide it."),
+    )
     actual_retirement_date = forms.DateField(label=_("actual retirement date"), required=False, widget=DateInput())
     is_frontline = forms.BooleanField(label=_("front-line worker"), required=False, initial=True)
     work_start_date = forms.DateField(label=_("started work"), required=False, widget=DateInput())
-    skill_level = forms.TypedChoiceField(label=_("skill level"), choices=[("", "—"), *SkillLevel.choices],
-                                         coerce=int, empty_value=None, required=False)
+    skill_level = forms.TypedChoiceField(
+        label=_("skill level"), choices=[("", "—"), *SkillLevel.choices], coerce=int, empty_value=None, required=False
+    )
     occupation = forms.ModelChoiceField(label=_("occupation"), queryset=Occupation.objects.all(), required=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -128,6 +143,16 @@ class ChangeEmployerForm(StyledFormMixin, forms.Form):
         self.fields["enterprise"].queryset = enterprises if enterprises is not None else Enterprise.objects.none()
 
 
+class LeaveForm(StyledFormMixin, forms.Form):
+    end_date = forms.DateField(label=_("last day of employment"), widget=DateInput())
+
+    def clean_end_date(self) -> Any:
+        value = self.cleaned_data["end_date"]
+        if value > timezone.localdate():
+            raise forms.ValidationError(_("The date is in the future."))
+        return value
+
+
 class CertificateForm(StyledFormMixin, forms.Form):
     number = forms.CharField(label=_("certificate number"), max_length=40)
     level = forms.TypedChoiceField(label=_("skill level"), choices=SkillLevel.choices, coerce=int)
@@ -149,8 +174,7 @@ class CertificateForm(StyledFormMixin, forms.Form):
 
 
 class HonourForm(StyledFormMixin, forms.Form):
-    name = forms.CharField(label=_("honour"), max_length=100,
-                           widget=forms.TextInput(attrs={"list": "honour-names"}))
+    name = forms.CharField(label=_("honour"), max_length=100, widget=forms.TextInput(attrs={"list": "honour-names"}))
     level = forms.ChoiceField(label=_("level"), choices=HonourLevel.choices)
     awarded_on = forms.DateField(label=_("awarded on"), widget=DateInput())
     issuer = forms.CharField(label=_("awarded by"), max_length=100, required=False)
@@ -165,5 +189,17 @@ class IndustryForm(StyledFormMixin, forms.ModelForm):
         fields = ["name", "is_heritage", "sort_order"]
 
 
-HONOUR_SUGGESTIONS = ["全国劳动模范", "省劳动模范", "全国五一劳动奖章", "省五一劳动奖章", "市五一劳动奖章",
-                      "全国技术能手", "省技术能手", "市技术能手", "南浔工匠", "浙江工匠", "湖州工匠", "首席技师"]
+HONOUR_SUGGESTIONS = [
+    "全国劳动模范",
+    "省劳动模范",
+    "全国五一劳动奖章",
+    "省五一劳动奖章",
+    "市五一劳动奖章",
+    "全国技术能手",
+    "省技术能手",
+    "市技术能手",
+    "南浔工匠",
+    "浙江工匠",
+    "湖州工匠",
+    "首席技师",
+]

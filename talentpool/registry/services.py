@@ -23,12 +23,27 @@ from talentpool.rules.uscc import validate_uscc
 from .models import Certificate, Employment, Enterprise, Honour, Worker
 
 ENTERPRISE_FIELDS = [
-    "name", "uscc", "industry", "ownership", "is_above_scale", "town", "address", "contact_name",
+    "name",
+    "uscc",
+    "industry",
+    "ownership",
+    "is_above_scale",
+    "town",
+    "address",
+    "contact_name",
     "contact_phone",
 ]
 WORKER_FIELDS = [
-    "name", "id_number", "phone", "education", "retirement_category", "actual_retirement_date",
-    "is_frontline", "work_start_date", "skill_level", "occupation",
+    "name",
+    "id_number",
+    "phone",
+    "education",
+    "retirement_category",
+    "actual_retirement_date",
+    "is_frontline",
+    "work_start_date",
+    "skill_level",
+    "occupation",
 ]
 SENSITIVE = {"id_number", "phone", "contact_phone"}
 
@@ -126,23 +141,68 @@ def register_worker(
     position: str = "",
     **fields: Any,
 ) -> Worker:
-    """Add a worker with a current employment. Raises ServiceError if the ID number is known."""
+    """Add a worker with a current employment at ``enterprise``.
+
+    A person already in the registry is never doubled: one who has left their last employer is
+    taken on (a new employment, their record updated); one employed anywhere raises ServiceError."""
     ensure_scope(enterprise, actor=actor, action=Action.VIEW)
     _check_operator_enterprise(actor, enterprise)
     if actor.role not in (Role.ADMIN, Role.OPERATOR) and not actor.is_admin:
         raise ServiceError(_("You may not register workers."))
-    if find_worker_by_id_number(fields["id_number"]) is not None:
-        raise ServiceError(_("A worker with this ID number is already registered."))
+    existing = find_worker_by_id_number(fields["id_number"])
+    if existing is not None:
+        return _take_on(
+            existing, actor=actor, enterprise=enterprise, start_date=employment_start, position=position, fields=fields
+        )
     worker = Worker()
     _apply_fields(worker, fields)
     worker.current_enterprise = enterprise
     worker.save()
     Employment.objects.create(
-        worker=worker, enterprise=enterprise, start_date=employment_start, position=position,
+        worker=worker,
+        enterprise=enterprise,
+        start_date=employment_start,
+        position=position,
         occupation=worker.occupation,
     )
     after = snapshot(worker, WORKER_FIELDS) | {"enterprise": enterprise.name}
     record(actor, AuditAction.CREATE, worker, changes=diff({}, after))
+    return worker
+
+
+def _take_on(
+    worker: Worker, *, actor: User, enterprise: Enterprise, start_date: date, position: str, fields: dict[str, Any]
+) -> Worker:
+    """Employ a registered worker who has no current employer (they left their last one)."""
+    worker = Worker.objects.select_for_update().get(pk=worker.pk)
+    if worker.current_enterprise_id is not None:
+        if worker.current_enterprise_id == enterprise.pk:
+            raise ServiceError(_("A worker with this ID number is already registered."))
+        raise ServiceError(
+            _(
+                "This person is registered as employed by another enterprise. That enterprise must first record "
+                "their departure, or a programme admin can record the change of employer."
+            )
+        )
+    last = worker.employments.order_by("-start_date").first()
+    if last is not None and last.end_date is not None and start_date <= last.end_date:
+        raise ServiceError(
+            _("The new employment must start after the previous one ended (%(date)s).")
+            % {"date": last.end_date.isoformat()}
+        )
+    before = snapshot(worker, WORKER_FIELDS) | {"enterprise": None}
+    _apply_fields(worker, {k: v for k, v in fields.items() if v not in (None, "")})
+    worker.current_enterprise = enterprise
+    worker.save()
+    Employment.objects.create(
+        worker=worker, enterprise=enterprise, start_date=start_date, position=position, occupation=worker.occupation
+    )
+    record(
+        actor,
+        AuditAction.UPDATE,
+        worker,
+        changes=diff(before, snapshot(worker, WORKER_FIELDS) | {"enterprise": enterprise.name}),
+    )
     return worker
 
 
@@ -175,10 +235,9 @@ def change_employer(
 ) -> Employment:
     """End the current employment the day before ``start_date`` and open one at ``enterprise``.
 
-    Admins move anyone; an operator can only take a worker into their own enterprise."""
-    if actor.role == Role.OPERATOR:
-        _check_operator_enterprise(actor, enterprise)
-    elif not actor.is_admin:
+    Admins only: between enterprises, the old employer records the departure (end_employment)
+    and the new one registers the person again, which takes them on (register_worker)."""
+    if not actor.is_admin:
         raise ServiceError(_("You may not change employment records."))
     worker = Worker.objects.select_for_update().get(pk=worker.pk)
     current = worker.employments.filter(end_date__isnull=True).first()
@@ -190,7 +249,10 @@ def change_employer(
         current.end_date = start_date - timedelta(days=1)
         current.save(update_fields=["end_date"])
     employment = Employment.objects.create(
-        worker=worker, enterprise=enterprise, start_date=start_date, position=position,
+        worker=worker,
+        enterprise=enterprise,
+        start_date=start_date,
+        position=position,
         occupation=worker.occupation,
     )
     before = worker.current_enterprise.name if worker.current_enterprise else None
@@ -241,16 +303,26 @@ def add_certificate(worker: Worker, data: CertificateData, *, actor: User) -> Ce
     if Certificate.objects.filter(number=check.number).exists():
         raise ServiceError(_("A certificate with this number is already recorded."))
     certificate = Certificate.objects.create(
-        worker=worker, number=check.number, level=data.level, issued_on=data.issued_on,
-        issuer=data.issuer, occupation_name=data.occupation_name, occupation_id=data.occupation_id,
+        worker=worker,
+        number=check.number,
+        level=data.level,
+        issued_on=data.issued_on,
+        issuer=data.issuer,
+        occupation_name=data.occupation_name,
+        occupation_id=data.occupation_id,
         warnings="；".join(check.warnings),
     )
     worker = Worker.objects.select_for_update().get(pk=worker.pk)
     if worker.skill_level is None or worker.skill_level < data.level:
         worker.skill_level = data.level
         worker.save(update_fields=["skill_level", "updated_at"])
-    record(actor, AuditAction.CREATE, certificate, object_repr=f"{worker.name} {certificate.number}",
-           changes={"worker": worker.name, "number": certificate.number, "level": data.level})
+    record(
+        actor,
+        AuditAction.CREATE,
+        certificate,
+        object_repr=f"{worker.name} {certificate.number}",
+        changes={"worker": worker.name, "number": certificate.number, "level": data.level},
+    )
     return certificate
 
 
@@ -267,8 +339,13 @@ def add_honour(worker: Worker, *, actor: User, name: str, level: str, awarded_on
     if Honour.objects.filter(worker=worker, name=name, awarded_on=awarded_on).exists():
         raise ServiceError(_("This honour is already recorded for the worker."))
     honour = Honour.objects.create(worker=worker, name=name, level=level, awarded_on=awarded_on, issuer=issuer)
-    record(actor, AuditAction.CREATE, honour, object_repr=f"{worker.name} {honour}",
-           changes={"worker": worker.name, "name": name, "level": level, "awarded_on": awarded_on})
+    record(
+        actor,
+        AuditAction.CREATE,
+        honour,
+        object_repr=f"{worker.name} {honour}",
+        changes={"worker": worker.name, "name": name, "level": level, "awarded_on": awarded_on},
+    )
     return honour
 
 

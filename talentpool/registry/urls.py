@@ -10,6 +10,7 @@ urlpatterns = [
     path("workers/<int:pk>/", views.worker_detail, name="worker_detail"),
     path("workers/<int:pk>/edit/", views.worker_edit, name="worker_edit"),
     path("workers/<int:pk>/employer/", views.worker_change_employer, name="worker_change_employer"),
+    path("workers/<int:pk>/leave/", views.worker_leave, name="worker_leave"),
     path("workers/<int:pk>/reveal/<str:field>/", views.reveal, name="worker_reveal"),
     path("workers/<int:pk>/certificates/new/", views.certificate_add, name="certificate_add"),
     path("workers/<int:pk>/honours/new/", views.honour_add, name="honour_add"),

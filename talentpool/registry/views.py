@@ -28,6 +28,7 @@ from .forms import (
     ChangeEmployerForm,
     EnterpriseForm,
     HonourForm,
+    LeaveForm,
     NewWorkerForm,
     WorkerForm,
 )
@@ -49,7 +50,7 @@ class RestrictedListView(SingleTableMixin, FilterView):
     """A filtered, sortable, paginated list of what the user may see, exportable to Excel."""
 
     template_name = "registry/list.html"
-    paginate_by = 50
+    table_pagination = {"per_page": 50}  # the table paginates; the ListView must not count again
     export_kind = ""
     title = ""
     model: Any
@@ -268,10 +269,9 @@ def worker_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def worker_change_employer(request: HttpRequest, pk: int) -> HttpResponse:
+    require_roles(request)  # admins only: see services.change_employer
     worker = get_restricted_or_404(Worker.objects.all(), request.user, Action.CHANGE, pk=pk)
     user: Any = request.user
-    if not (user.is_admin or user.role == Role.OPERATOR):
-        raise Http404
     enterprises = Enterprise.objects.restrict(user, Action.CHANGE).only("pk", "name")
     form = ChangeEmployerForm(request.POST or None, enterprises=enterprises)
     if request.method == "POST" and form.is_valid():
@@ -281,15 +281,47 @@ def worker_change_employer(request: HttpRequest, pk: int) -> HttpResponse:
             form.add_error(None, str(exc))
         else:
             messages.success(request, _("Employment recorded."))
-            if Worker.objects.restrict(user, Action.VIEW).filter(pk=worker.pk).exists():
-                return redirect(worker)
-            return redirect("registry:worker_list")
+            return redirect(worker)
     return render(
         request,
         "registry/form.html",
         {
             "form": form,
             "title": _("Change employer: %(name)s") % {"name": worker.name},
+            "cancel_url": worker.get_absolute_url(),
+        },
+    )
+
+
+def worker_leave(request: HttpRequest, pk: int) -> HttpResponse:
+    """Record that a worker has left the enterprise (离职): their record stays in the registry and
+    the next employer takes them on by registering them again."""
+    require_roles(request, Role.OPERATOR)
+    worker = get_restricted_or_404(
+        Worker.objects.select_related("current_enterprise"), request.user, Action.CHANGE, pk=pk
+    )
+    if worker.current_enterprise_id is None:
+        raise Http404
+    form = LeaveForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.end_employment(worker, actor=request.user, end_date=form.cleaned_data["end_date"])  # type: ignore[arg-type]
+        except ServiceError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(
+                request,
+                _("%(name)s has left %(enterprise)s.")
+                % {"name": worker.name, "enterprise": worker.current_enterprise.name},
+            )  # type: ignore[union-attr]
+            user: Any = request.user
+            return redirect(worker if user.is_admin else "registry:worker_list")
+    return render(
+        request,
+        "registry/form.html",
+        {
+            "form": form,
+            "title": _("Record departure: %(name)s") % {"name": worker.name},
             "cancel_url": worker.get_absolute_url(),
         },
     )

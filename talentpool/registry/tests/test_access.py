@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db
 OK, NO, HOME = 200, 404, 302
 
 LISTS = ["/registry/workers/", "/registry/enterprises/", "/registry/certificates/", "/registry/honours/"]
-WORKER_PAGES = ["/registry/workers/{w}/edit/", "/registry/workers/{w}/employer/",
+WORKER_PAGES = ["/registry/workers/{w}/edit/", "/registry/workers/{w}/leave/",
                 "/registry/workers/{w}/certificates/new/", "/registry/workers/{w}/honours/new/"]
 
 # (url, {persona: status}); personas not named answer 404.
@@ -33,6 +33,8 @@ GET_MATRIX: list[tuple[str, dict[str, int]]] = [
     *[(url.format(w="{wb}"), {"admin": OK, "operator_b": OK}) for url in WORKER_PAGES],
     ("/registry/enterprises/{ea}/", {"admin": OK, "leader": OK, "operator_a": OK, "worker": OK}),
     ("/registry/enterprises/{eb}/", {"admin": OK, "leader": OK, "operator_b": OK}),
+    ("/registry/workers/{wa}/employer/", {"admin": OK}),
+    ("/registry/workers/{wb}/employer/", {"admin": OK}),
     ("/registry/enterprises/{ea}/edit/", {"admin": OK, "operator_a": OK}),
     ("/registry/enterprises/{eb}/edit/", {"admin": OK, "operator_b": OK}),
     ("/registry/me/", {"worker": OK}),
@@ -128,7 +130,7 @@ def test_operator_lists_count_only_their_own_rows(as_operator_a, world, enterpri
     WorkerFactory.create_batch(3, enterprise=enterprise_b)
     for url in LISTS[1:] + LISTS[:1]:
         response = as_operator_a.get(url)
-        assert response.context["paginator"].count == 1, url
+        assert response.context["table"].paginator.count == 1, url
         assert response.context["table"].rows[0] is not None
 
 
@@ -225,7 +227,7 @@ def test_anonymous_post_to_reveal_redirects_and_reveals_nothing(anonymous, world
 def test_filtering_by_enterprise_narrows_the_list(as_admin, world, url, shown, hidden):
     response = as_admin.get(url.format(**world))
     body = response.content.decode()
-    assert response.context["paginator"].count == 1
+    assert response.context["table"].paginator.count == 1
     assert shown in body and hidden not in body
 
 

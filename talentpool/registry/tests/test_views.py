@@ -50,6 +50,10 @@ def _new_worker_data(enterprise: Enterprise, **overrides: object) -> dict:
         ("operator_b", "employer/"),
         ("leader", "employer/"),
         ("worker", "employer/"),
+        ("operator_a", "employer/"),
+        ("operator_b", "leave/"),
+        ("leader", "leave/"),
+        ("worker", "leave/"),
         ("operator_b", "certificates/new/"),
         ("leader", "certificates/new/"),
         ("worker", "certificates/new/"),
@@ -64,7 +68,7 @@ def test_it_refuses_changes_to_a_worker_out_of_scope_and_changes_nothing(client_
     audit = AuditLog.objects.count()
     data = {**_edit_data(name="改名了"), "enterprise": enterprise_b.pk, "start_date": "2024-01-01",
             "number": "S000033050000002000009", "level": "4", "issued_on": "2023-01-01",
-            "level_honour": "city", "awarded_on": "2023-01-01"}
+            "level_honour": "city", "awarded_on": "2023-01-01", "end_date": "2024-01-01"}
     if path == "honours/new/":
         data.update(name="全国技术能手", level="national")
     response = client_of(persona).post(f"/registry/workers/{worker_a.pk}/{path}", data)
@@ -211,13 +215,52 @@ def test_an_admin_moves_a_worker_to_another_enterprise(as_admin, worker_a, enter
     assert Worker.objects.get(pk=worker_a.pk).current_enterprise_id == enterprise_b.pk
 
 
-def test_an_operator_cannot_choose_another_enterprise_as_new_employer(as_operator_a, worker_a, enterprise_b):
+def test_an_operator_cannot_change_a_workers_employer(as_operator_a, worker_a, enterprise_b):
     before = _worker_state(worker_a)
     response = as_operator_a.post(f"/registry/workers/{worker_a.pk}/employer/",
                                   {"enterprise": enterprise_b.pk, "start_date": "2024-03-01"})
-    assert response.status_code == 200
-    assert "enterprise" in response.context["form"].errors
+    assert response.status_code == 404
     assert _worker_state(worker_a) == before
+
+
+def test_a_departure_then_a_new_registration_moves_a_worker_between_enterprises(
+    as_operator_a, as_operator_b, worker_a, enterprise_a, enterprise_b
+):
+    number = worker_a.id_number
+    new_worker = {"name": "慎建民", "id_number": number, "retirement_category": "man", "is_frontline": "on",
+                  "enterprise": enterprise_b.pk, "employment_start": "2024-03-01", "position": "维修电工"}
+    # Still employed by A: B's registration is refused and nothing changes.
+    refused = as_operator_b.post("/registry/workers/new/", new_worker)
+    assert refused.status_code == 200
+    assert "另一家企业" in refused.content.decode() or "another enterprise" in refused.content.decode()
+    assert Worker.objects.filter(name="慎建民").count() == 1
+    assert Worker.objects.get(pk=worker_a.pk).current_enterprise_id == enterprise_a.pk
+
+    # A records the departure; the worker leaves A's scope.
+    left = as_operator_a.post(f"/registry/workers/{worker_a.pk}/leave/", {"end_date": "2024-02-29"})
+    assert left.status_code == 302
+    assert Worker.objects.get(pk=worker_a.pk).current_enterprise_id is None
+    assert as_operator_a.get(f"/registry/workers/{worker_a.pk}/").status_code == 404
+
+    # B registers the same person: they are taken on, never doubled.
+    taken = as_operator_b.post("/registry/workers/new/", new_worker)
+    assert taken.status_code == 302
+    assert Worker.objects.filter(name="慎建民").count() == 1
+    history = list(Employment.objects.filter(worker=worker_a).order_by("start_date")
+                   .values_list("enterprise_id", "start_date", "end_date"))
+    assert history == [(enterprise_a.pk, datetime.date(2010, 3, 1), datetime.date(2024, 2, 29)),
+                       (enterprise_b.pk, datetime.date(2024, 3, 1), None)]
+    assert as_operator_b.get(f"/registry/workers/{worker_a.pk}/").status_code == 200
+
+
+def test_a_new_employment_cannot_start_before_the_last_one_ended(as_operator_a, as_operator_b, worker_a, enterprise_b):
+    as_operator_a.post(f"/registry/workers/{worker_a.pk}/leave/", {"end_date": "2024-02-29"})
+    response = as_operator_b.post("/registry/workers/new/", {
+        "name": "慎建民", "id_number": worker_a.id_number, "retirement_category": "man",
+        "enterprise": enterprise_b.pk, "employment_start": "2024-02-01"})
+    assert response.status_code == 200
+    assert Worker.objects.get(pk=worker_a.pk).current_enterprise_id is None
+    assert Employment.objects.filter(worker=worker_a).count() == 1
 
 
 def test_an_operator_adds_a_certificate_and_the_level_rises(as_operator_a, worker_a):
