@@ -6,9 +6,10 @@ from typing import Any
 
 import django_filters
 from django.db.models import QuerySet
+from django.forms import ModelChoiceField
 from django.utils.translation import gettext_lazy as _
 
-from talentpool.core.forms import style_fields
+from talentpool.core.forms import FastSelect, style_fields
 
 from .choices import Education, HonourLevel, Ownership, Sex, SkillLevel
 from .models import Certificate, Enterprise, Honour, Industry, Worker
@@ -28,6 +29,9 @@ class StyledFilterSet(django_filters.FilterSet):
                 field.empty_label = _("All")
             elif hasattr(field, "choices") and field.choices and next(iter(field.choices))[0] == "":
                 field.choices = [("", _("All")), *list(field.choices)[1:]]
+        for field in self.form.fields.values():
+            if isinstance(field, ModelChoiceField):
+                field.widget = FastSelect(choices=field.choices)
         style_fields(self.form.fields, small=True)
 
 

@@ -10,13 +10,16 @@ class WorkerTable(tables.Table):
     name = tables.Column(linkify=True, order_by=("name", "pk"))
     id_number_masked = tables.Column(verbose_name=_("ID number"), orderable=False, attrs={"td": {"class": "masked"}})
     current_enterprise = tables.Column(verbose_name=_("enterprise"), order_by=("current_enterprise__name",))
+    # Not sortable: ordering 100,000 rows by a two-join column costs a full sort (bench_pages.py).
     industry = tables.Column(verbose_name=_("industry"), accessor="current_enterprise__industry__name",
-                             order_by=("current_enterprise__industry__sort_order",))
+                             orderable=False)
     skill_level = tables.Column()
     birth_date = tables.DateColumn(format="Y-m-d")
 
     class Meta:
         model = Worker
+        template_name = "registry/tables/worker.html"
+        empty_text = _("No records match.")
         fields = ["name", "id_number_masked", "sex", "birth_date", "current_enterprise", "industry",
                   "skill_level", "education", "is_frontline"]
         attrs = {"class": "table table-hover table-sm align-middle mb-0"}
@@ -28,6 +31,8 @@ class EnterpriseTable(tables.Table):
 
     class Meta:
         model = Enterprise
+        template_name = "registry/tables/enterprise.html"
+        empty_text = _("No records match.")
         fields = ["name", "uscc", "industry", "ownership", "is_above_scale", "town", "worker_count"]
         attrs = {"class": "table table-hover table-sm align-middle mb-0"}
 
@@ -40,6 +45,8 @@ class CertificateTable(tables.Table):
 
     class Meta:
         model = Certificate
+        template_name = "registry/tables/certificate.html"
+        empty_text = _("No records match.")
         fields = ["number", "worker", "enterprise", "level", "occupation_name", "issuer", "issued_on"]
         attrs = {"class": "table table-hover table-sm align-middle mb-0"}
 
@@ -52,5 +59,7 @@ class HonourTable(tables.Table):
 
     class Meta:
         model = Honour
+        template_name = "registry/tables/honour.html"
+        empty_text = _("No records match.")
         fields = ["name", "level", "worker", "enterprise", "awarded_on", "issuer"]
         attrs = {"class": "table table-hover table-sm align-middle mb-0"}

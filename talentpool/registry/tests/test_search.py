@@ -86,7 +86,7 @@ def test_an_operator_searching_another_enterprises_id_number_finds_nothing(as_op
     response = as_operator_a.get(location)
     assert list(response.context["object_list"]) == []
     assert "单田芳" not in response.content.decode()
-    assert response.context["paginator"].count == 0
+    assert response.context["table"].paginator.count == 0
 
 
 def test_search_by_id_number_through_the_list_finds_the_worker(as_admin, people, worker_b):
