@@ -44,6 +44,7 @@ class LockoutAuthenticationForm(AuthenticationForm):
         username = (self.cleaned_data.get("username") or "").strip()
         ip = client_ip(self.request) if self.request else None
         if username and is_locked(username, ip):
+            record(None, AuditAction.LOCKED, object_repr=username[:150], changes={"attempt": "refused while locked"})
             raise forms.ValidationError(
                 self.error_messages["locked"],
                 code="locked",

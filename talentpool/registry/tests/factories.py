@@ -62,6 +62,7 @@ class WorkerFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Worker
         exclude = ("male", "enterprise")
+        skip_postgeneration_save = True
 
     name = "张伟"
     male = True
