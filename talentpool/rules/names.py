@@ -8,6 +8,7 @@ name uses its most common reading only, to keep the number of keys small.
 
 from __future__ import annotations
 
+import functools
 import re
 
 from pypinyin import Style, lazy_pinyin, pinyin
@@ -157,6 +158,12 @@ def _syllables(text: str) -> list[str]:
 
 
 def _surname_readings(surname: str) -> list[list[str]]:
+    return [list(reading) for reading in _cached_surname_readings(surname)]
+
+
+@functools.lru_cache(maxsize=4096)
+def _cached_surname_readings(surname: str) -> tuple[tuple[str, ...], ...]:
+    """A district has a few hundred surnames: an import of 10,000 workers reads each once."""
     readings: list[list[str]] = []
 
     def add(syllables: list[str]) -> None:
@@ -167,7 +174,7 @@ def _surname_readings(surname: str) -> list[list[str]]:
         add(list(COMPOUND_SURNAMES[surname]))
         add(_syllables(surname))
         add([syllable for char in surname for syllable in _syllables(char)])
-        return readings
+        return tuple(tuple(r) for r in readings)
     known = SURNAME_READINGS.get(surname, ())
     for reading in known:
         add([reading])
@@ -176,7 +183,7 @@ def _surname_readings(surname: str) -> list[list[str]]:
         # Not a surname we know: every dictionary reading of the character may be meant.
         for reading in pinyin(surname, style=Style.NORMAL, heteronym=True)[0]:
             add(_ASCII_WORD.findall(reading.lower()))
-    return readings
+    return tuple(tuple(r) for r in readings)
 
 
 def _key_pair(syllables: list[str]) -> tuple[str, str]:
