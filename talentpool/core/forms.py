@@ -1,5 +1,6 @@
 """Shared form pieces: Bootstrap classes on every widget."""
 
+import html
 from typing import Any
 
 from django import forms
@@ -52,10 +53,8 @@ class FastSelect(forms.Select):
         parts = [format_html("<select name=\"{}\"{}>", name, flatatt(self.build_attrs(self.attrs, attrs)))]
         for option_value, label in self.choices:
             option = "" if option_value is None else str(option_value)
-            parts.append(
-                format_html(
-                    "<option value=\"{}\"{}>{}</option>", option, " selected" if option in selected else "", label
-                )
-            )
+            flag = " selected" if option in selected else ""
+            # the stdlib's escape is several times faster than format_html for hundreds of options
+            parts.append(f'<option value="{html.escape(option)}"{flag}>{html.escape(str(label))}</option>')
         parts.append("</select>")
-        return mark_safe("".join(parts))
+        return mark_safe("".join(parts))  # every value and label above was escaped
