@@ -217,7 +217,7 @@ def test_row_errors_name_row_column_and_reason(admin_user, enterprise_a):
         RowError(3, "所在企业", "不存在的公司", "系统中没有名称或统一社会信用代码为“不存在的公司”的企业，请先导入企业"),
         RowError(3, "退休类别", "", "女职工须填写退休类别：女职工（55岁）（干部、管理技术岗）或女职工（50岁）（工人）"),
     ]
-    assert outcome.errors[1].message == "Row 3, column “姓名”: 必填项为空"
+    assert outcome.errors[1].message == "第 3 行“姓名”列：必填项为空"
     assert outcome.counts == {"new": 0, "updated": 0, "unchanged": 0, "errors": 2}
 
 

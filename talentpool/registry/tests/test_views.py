@@ -232,7 +232,7 @@ def test_a_departure_then_a_new_registration_moves_a_worker_between_enterprises(
     # Still employed by A: B's registration is refused and nothing changes.
     refused = as_operator_b.post("/registry/workers/new/", new_worker)
     assert refused.status_code == 200
-    assert "另一家企业" in refused.content.decode() or "another enterprise" in refused.content.decode()
+    assert "此人在库中登记为其他企业的在职职工" in refused.content.decode()
     assert Worker.objects.filter(name="慎建民").count() == 1
     assert Worker.objects.get(pk=worker_a.pk).current_enterprise_id == enterprise_a.pk
 
