@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -14,7 +15,7 @@ from django.views.decorators.http import require_POST
 from django_filters.views import FilterView
 from django_tables2.views import SingleTableMixin
 
-from talentpool.core.exceptions import OutOfScope, ServiceError
+from talentpool.core.exceptions import ServiceError
 from talentpool.core.roles import Action, Role
 from talentpool.core.scoping import get_restricted_or_404
 from talentpool.core.services import reveal_field
@@ -224,26 +225,51 @@ def reveal(request: HttpRequest, pk: int, field: str) -> HttpResponse:
     return render(request, "registry/_revealed.html", {"value": value or "—"})
 
 
-def worker_create(request: HttpRequest) -> HttpResponse:
-    require_roles(request, Role.OPERATOR)
-    enterprises = Enterprise.objects.restrict(request.user, Action.CHANGE).only("pk", "name")
-    form = NewWorkerForm(request.POST or None, enterprises=enterprises)
+def form_page(
+    request: HttpRequest,
+    form: Any,
+    *,
+    title: str,
+    save: Callable[[dict[str, Any]], Any],
+    success: Callable[[Any], str],
+    cancel_url: str | None = None,
+    **extra: Any,
+) -> HttpResponse:
+    """A form backed by a service: on a valid POST call ``save`` (a service) and redirect to what
+    it returns; a refusal (ServiceError, or a rule's ValueError) is shown on the form, which keeps
+    every value typed."""
     if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
         try:
-            worker = services.register_worker(
-                actor=request.user,  # type: ignore[arg-type]
-                enterprise=data.pop("enterprise"),
-                employment_start=data.pop("employment_start"),
-                position=data.pop("position"),
-                **data,
-            )
+            target = save(dict(form.cleaned_data))
         except (ServiceError, ValueError) as exc:
             form.add_error(None, str(exc))
         else:
-            messages.success(request, _("Worker %(name)s registered.") % {"name": worker.name})
-            return redirect(worker)
-    return render(request, "registry/form.html", {"form": form, "title": _("Register a worker")})
+            messages.success(request, success(target))
+            return redirect(target)
+    context = {"form": form, "title": title, "cancel_url": cancel_url, **extra}
+    return render(request, "registry/form.html", context)
+
+
+def worker_create(request: HttpRequest) -> HttpResponse:
+    require_roles(request, Role.OPERATOR)
+    enterprises = Enterprise.objects.restrict(request.user, Action.CHANGE).only("pk", "name")
+
+    def save(data: dict[str, Any]) -> Worker:
+        return services.register_worker(
+            actor=request.user,  # type: ignore[arg-type]
+            enterprise=data.pop("enterprise"),
+            employment_start=data.pop("employment_start"),
+            position=data.pop("position"),
+            **data,
+        )
+
+    return form_page(
+        request,
+        NewWorkerForm(request.POST or None, enterprises=enterprises),
+        title=_("Register a worker"),
+        save=save,
+        success=lambda worker: _("Worker %(name)s registered.") % {"name": worker.name},
+    )
 
 
 def worker_edit(request: HttpRequest, pk: int) -> HttpResponse:
@@ -252,44 +278,36 @@ def worker_edit(request: HttpRequest, pk: int) -> HttpResponse:
     # Personal data shows masked here too: seeing it in full is a reveal, which is audited.
     initial.update(id_number=worker.id_number_masked, phone=worker.phone_masked)
     form = WorkerForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        changed = {k: form.cleaned_data[k] for k in form.changed_data}
-        try:
-            services.update_worker(worker, actor=request.user, **changed)  # type: ignore[arg-type]
-        except (ServiceError, ValueError) as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, _("Changes saved."))
-            return redirect(worker)
-    return render(
+    return form_page(
         request,
-        "registry/form.html",
-        {"form": form, "title": _("Edit %(name)s") % {"name": worker.name}, "cancel_url": worker.get_absolute_url()},
+        form,
+        title=_("Edit %(name)s") % {"name": worker.name},
+        cancel_url=worker.get_absolute_url(),
+        save=lambda data: services.update_worker(
+            worker,
+            actor=request.user,
+            **{k: data[k] for k in form.changed_data},  # type: ignore[arg-type]
+        ),
+        success=lambda _worker: _("Changes saved."),
     )
 
 
 def worker_change_employer(request: HttpRequest, pk: int) -> HttpResponse:
     require_roles(request)  # admins only: see services.change_employer
     worker = get_restricted_or_404(Worker.objects.all(), request.user, Action.CHANGE, pk=pk)
-    user: Any = request.user
-    enterprises = Enterprise.objects.restrict(user, Action.CHANGE).only("pk", "name")
-    form = ChangeEmployerForm(request.POST or None, enterprises=enterprises)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.change_employer(worker, actor=user, **form.cleaned_data)
-        except ServiceError as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, _("Employment recorded."))
-            return redirect(worker)
-    return render(
+    enterprises = Enterprise.objects.restrict(request.user, Action.CHANGE).only("pk", "name")
+
+    def save(data: dict[str, Any]) -> Worker:
+        services.change_employer(worker, actor=request.user, **data)  # type: ignore[arg-type]
+        return worker
+
+    return form_page(
         request,
-        "registry/form.html",
-        {
-            "form": form,
-            "title": _("Change employer: %(name)s") % {"name": worker.name},
-            "cancel_url": worker.get_absolute_url(),
-        },
+        ChangeEmployerForm(request.POST or None, enterprises=enterprises),
+        title=_("Change employer: %(name)s") % {"name": worker.name},
+        cancel_url=worker.get_absolute_url(),
+        save=save,
+        success=lambda _worker: _("Employment recorded."),
     )
 
 
@@ -300,75 +318,59 @@ def worker_leave(request: HttpRequest, pk: int) -> HttpResponse:
     worker = get_restricted_or_404(
         Worker.objects.select_related("current_enterprise"), request.user, Action.CHANGE, pk=pk
     )
-    if worker.current_enterprise_id is None:
+    if worker.current_enterprise is None:
         raise Http404
-    form = LeaveForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.end_employment(worker, actor=request.user, end_date=form.cleaned_data["end_date"])  # type: ignore[arg-type]
-        except ServiceError as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(
-                request,
-                _("%(name)s has left %(enterprise)s.")
-                % {"name": worker.name, "enterprise": worker.current_enterprise.name},
-            )  # type: ignore[union-attr]
-            user: Any = request.user
-            return redirect(worker if user.is_admin else "registry:worker_list")
-    return render(
+    enterprise_name = worker.current_enterprise.name
+    user: Any = request.user
+
+    def save(data: dict[str, Any]) -> Any:
+        services.end_employment(worker, actor=user, end_date=data["end_date"])
+        return worker if user.is_admin else "registry:worker_list"  # the operator no longer sees them
+
+    return form_page(
         request,
-        "registry/form.html",
-        {
-            "form": form,
-            "title": _("Record departure: %(name)s") % {"name": worker.name},
-            "cancel_url": worker.get_absolute_url(),
-        },
+        LeaveForm(request.POST or None),
+        title=_("Record departure: %(name)s") % {"name": worker.name},
+        cancel_url=worker.get_absolute_url(),
+        save=save,
+        success=lambda _target: (
+            _("%(name)s has left %(enterprise)s.") % {"name": worker.name, "enterprise": enterprise_name}
+        ),
     )
 
 
 def certificate_add(request: HttpRequest, pk: int) -> HttpResponse:
     worker = get_restricted_or_404(Worker.objects.all(), request.user, Action.CHANGE, pk=pk)
-    form = CertificateForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.add_certificate(worker, services.CertificateData(**form.cleaned_data), actor=request.user)  # type: ignore[arg-type]
-        except (ServiceError, ValueError) as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, _("Certificate recorded."))
-            return redirect(worker)
-    return render(
+
+    def save(data: dict[str, Any]) -> Worker:
+        services.add_certificate(worker, services.CertificateData(**data), actor=request.user)  # type: ignore[arg-type]
+        return worker
+
+    return form_page(
         request,
-        "registry/form.html",
-        {
-            "form": form,
-            "title": _("Add a certificate: %(name)s") % {"name": worker.name},
-            "cancel_url": worker.get_absolute_url(),
-        },
+        CertificateForm(request.POST or None),
+        title=_("Add a certificate: %(name)s") % {"name": worker.name},
+        cancel_url=worker.get_absolute_url(),
+        save=save,
+        success=lambda _worker: _("Certificate recorded."),
     )
 
 
 def honour_add(request: HttpRequest, pk: int) -> HttpResponse:
     worker = get_restricted_or_404(Worker.objects.all(), request.user, Action.CHANGE, pk=pk)
-    form = HonourForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.add_honour(worker, actor=request.user, **form.cleaned_data)  # type: ignore[arg-type]
-        except ServiceError as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, _("Honour recorded."))
-            return redirect(worker)
-    return render(
+
+    def save(data: dict[str, Any]) -> Worker:
+        services.add_honour(worker, actor=request.user, **data)  # type: ignore[arg-type]
+        return worker
+
+    return form_page(
         request,
-        "registry/form.html",
-        {
-            "form": form,
-            "title": _("Add an honour: %(name)s") % {"name": worker.name},
-            "cancel_url": worker.get_absolute_url(),
-            "datalist": HONOUR_SUGGESTIONS,
-        },
+        HonourForm(request.POST or None),
+        title=_("Add an honour: %(name)s") % {"name": worker.name},
+        cancel_url=worker.get_absolute_url(),
+        save=save,
+        success=lambda _worker: _("Honour recorded."),
+        datalist=HONOUR_SUGGESTIONS,
     )
 
 
@@ -429,16 +431,13 @@ def enterprise_home(request: HttpRequest) -> HttpResponse:
 
 def enterprise_create(request: HttpRequest) -> HttpResponse:
     require_roles(request)
-    form = EnterpriseForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            enterprise = services.create_enterprise(actor=request.user, **form.cleaned_data)  # type: ignore[arg-type]
-        except (ServiceError, ValueError) as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, _("Enterprise %(name)s added.") % {"name": enterprise.name})
-            return redirect(enterprise)
-    return render(request, "registry/form.html", {"form": form, "title": _("Add an enterprise")})
+    return form_page(
+        request,
+        EnterpriseForm(request.POST or None),
+        title=_("Add an enterprise"),
+        save=lambda data: services.create_enterprise(actor=request.user, **data),  # type: ignore[arg-type]
+        success=lambda enterprise: _("Enterprise %(name)s added.") % {"name": enterprise.name},
+    )
 
 
 def enterprise_edit(request: HttpRequest, pk: int) -> HttpResponse:
@@ -447,20 +446,11 @@ def enterprise_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = EnterpriseForm(
         request.POST or None, instance=Enterprise.objects.get(pk=pk), operator=user.role == Role.OPERATOR
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.update_enterprise(enterprise, actor=user, **{k: form.cleaned_data[k] for k in form.changed_data})
-        except (ServiceError, ValueError, OutOfScope) as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, _("Changes saved."))
-            return redirect(enterprise)
-    return render(
+    return form_page(
         request,
-        "registry/form.html",
-        {
-            "form": form,
-            "title": _("Edit %(name)s") % {"name": enterprise.name},
-            "cancel_url": enterprise.get_absolute_url(),
-        },
+        form,
+        title=_("Edit %(name)s") % {"name": enterprise.name},
+        cancel_url=enterprise.get_absolute_url(),
+        save=lambda data: services.update_enterprise(enterprise, actor=user, **{k: data[k] for k in form.changed_data}),
+        success=lambda _enterprise: _("Changes saved."),
     )
