@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 import dj_database_url
+from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("TALENTPOOL_VAR_DIR", BASE_DIR / "var"))
@@ -199,6 +200,7 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
+FILTERS_EMPTY_CHOICE_LABEL = _("All")
 DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5-responsive.html"
 DJANGO_TABLES2_TABLE_ATTRS = {"class": "table table-hover table-sm align-middle"}
 

@@ -40,3 +40,10 @@ def test_an_unknown_search_token_finds_nothing(as_admin, worker_a):
 def test_a_name_search_stays_readable_in_the_url(as_admin, worker_a):
     response = as_admin.post("/registry/workers/", {"q": "sjm"})
     assert response["Location"] == "/registry/workers/?q=sjm"
+
+
+@pytest.mark.django_db
+def test_every_filter_offers_all_rather_than_dashes(as_admin, worker_a):
+    body = as_admin.get("/registry/workers/").content.decode()
+    assert "---------" not in body
+    assert body.count('<option value="">全部</option>') + body.count('<option value="" selected>全部</option>') >= 8
