@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from talentpool.core.crypto import EncryptedTextField
 from talentpool.rules import masking
 from talentpool.rules.retirement import RetirementCategory as RuleCategory
-from talentpool.rules.retirement import retirement_date
+from talentpool.rules.retirement import full_years, retirement_date
 
 from .choices import (
     Education,
@@ -162,8 +162,7 @@ class Worker(models.Model):
         )
 
     def age_on(self, day: date) -> int:
-        b = self.birth_date
-        return day.year - b.year - ((day.month, day.day) < (b.month, b.day))
+        return full_years(self.birth_date, day)
 
     @property
     def age(self) -> int:
@@ -173,7 +172,7 @@ class Worker(models.Model):
     def years_of_service(self) -> int | None:
         if not self.work_start_date:
             return None
-        return self.age_on(timezone.localdate()) - self.age_on(self.work_start_date)
+        return full_years(self.work_start_date, timezone.localdate())
 
 
 class Employment(models.Model):

@@ -81,6 +81,14 @@ def add_months(d: date, months: int) -> date:
     return date(index // 12, index % 12 + 1, 1)
 
 
+def full_years(start: date, end: date) -> int:
+    """Whole years from ``start`` to ``end`` (an age, or years of service); 0 if end < start.
+    Someone born on 29 February turns a year older on 1 March in common years."""
+    if end < start:
+        return 0
+    return end.year - start.year - ((end.month, end.day) < (start.month, start.day))
+
+
 def format_age_months(months: int) -> str:
     """721 → ``60岁1个月``; 720 → ``60岁``."""
     years, rest = divmod(months, 12)

@@ -47,3 +47,17 @@ def test_every_filter_offers_all_rather_than_dashes(as_admin, worker_a):
     body = as_admin.get("/registry/workers/").content.decode()
     assert "---------" not in body
     assert body.count('<option value="">全部</option>') + body.count('<option value="" selected>全部</option>') >= 8
+
+
+@pytest.mark.django_db
+def test_years_of_service_counts_whole_years_from_the_start_date(worker_a, monkeypatch):
+    import datetime
+
+    from django.utils import timezone
+
+    # born 5 July, started 10 July 2005: on 7 July 2026 that is 20 whole years, not 21
+    worker_a.birth_date = datetime.date(1985, 7, 5)
+    worker_a.work_start_date = datetime.date(2005, 7, 10)
+    monkeypatch.setattr(timezone, "localdate", lambda: datetime.date(2026, 7, 7))
+    assert worker_a.years_of_service == 20
+    assert worker_a.age == 41

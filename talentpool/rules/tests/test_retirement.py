@@ -14,6 +14,7 @@ from talentpool.rules.retirement import (
     default_category,
     flexible_retirement_bounds,
     format_age_months,
+    full_years,
     months_before_retirement,
     retirement_date,
     statutory_retirement,
@@ -140,3 +141,19 @@ def test_age_between_original_and_final(born: date, category: RetirementCategory
     assert result.month.day == 1
     earliest, latest = flexible_retirement_bounds(born, category)
     assert add_months(born, rule.original_age * 12) <= earliest <= result.month < latest
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "years"),
+    [
+        (date(1980, 1, 1), date(2026, 11, 21), 46),
+        (date(1980, 12, 1), date(2026, 11, 30), 45),
+        (date(2005, 7, 1), date(2026, 6, 30), 20),
+        (date(2005, 7, 1), date(2026, 7, 1), 21),
+        (date(2000, 2, 29), date(2001, 2, 28), 0),
+        (date(2000, 2, 29), date(2001, 3, 1), 1),
+        (date(2020, 1, 1), date(2019, 1, 1), 0),
+    ],
+)
+def test_full_years(start: date, end: date, years: int) -> None:
+    assert full_years(start, end) == years
