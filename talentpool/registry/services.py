@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from talentpool.core.audit import diff, record
@@ -16,6 +17,7 @@ from talentpool.core.models import AuditAction, User
 from talentpool.core.roles import Action, Role
 from talentpool.core.services import ensure_scope
 from talentpool.rules import masking
+from talentpool.rules.employment import EmploymentConflict, check_next_employment, end_of_previous
 from talentpool.rules.idnumber import parse_id_number
 from talentpool.rules.names import search_text
 from talentpool.rules.uscc import validate_uscc
@@ -184,12 +186,11 @@ def _take_on(
                 "their departure, or a programme admin can record the change of employer."
             )
         )
-    last = worker.employments.order_by("-start_date").first()
-    if last is not None and last.end_date is not None and start_date <= last.end_date:
-        raise ServiceError(
-            _("The new employment must start after the previous one ended (%(date)s).")
-            % {"date": last.end_date.isoformat()}
-        )
+    last_end = worker.employments.aggregate(last_end=Max("end_date"))["last_end"]
+    try:
+        check_next_employment(start_date, last_end=last_end)
+    except EmploymentConflict as exc:
+        raise ServiceError(str(exc)) from exc
     before = snapshot(worker, WORKER_FIELDS) | {"enterprise": None}
     _apply_fields(worker, {k: v for k, v in fields.items() if v not in (None, "")})
     worker.current_enterprise = enterprise
@@ -244,9 +245,11 @@ def change_employer(
     if current is not None:
         if current.enterprise_id == enterprise.pk:
             raise ServiceError(_("The worker is already employed by this enterprise."))
-        if start_date <= current.start_date:
-            raise ServiceError(_("The new employment must start after the current one began."))
-        current.end_date = start_date - timedelta(days=1)
+        try:
+            check_next_employment(start_date, current_start=current.start_date)
+        except EmploymentConflict as exc:
+            raise ServiceError(str(exc)) from exc
+        current.end_date = end_of_previous(start_date)
         current.save(update_fields=["end_date"])
     employment = Employment.objects.create(
         worker=worker,

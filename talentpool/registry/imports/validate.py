@@ -14,13 +14,14 @@ from datetime import date
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Q
+from django.db.models import Max, Q
 from django.utils.translation import gettext as _
 
 from talentpool.core.audit import diff
 from talentpool.core.crypto import lookup_hash
 from talentpool.core.models import User
 from talentpool.core.roles import Action, Role
+from talentpool.rules.employment import EmploymentConflict, check_next_employment
 from talentpool.rules.skills import SkillLevel, check_certificate_number
 from talentpool.rules.text import normalise_code, normalise_text
 
@@ -292,9 +293,12 @@ class WorkerValidator(Validator):
             ):
                 self.existing[w.id_number_hash] = w
         self.current: dict[int, Employment] = {}
+        self.last_end: dict[int, date] = {}
         for chunk in _chunks(w.pk for w in self.existing.values()):
             for e in Employment.objects.filter(worker_id__in=chunk, end_date__isnull=True):
                 self.current[e.worker_id] = e
+            ended = Employment.objects.filter(worker_id__in=chunk, end_date__isnull=False).values("worker_id")
+            self.last_end.update(ended.annotate(last=Max("end_date")).values_list("worker_id", "last"))
         self.enterprises: dict[str, tuple[int, str]] = {}
         if self.actor.is_admin:
             for pk, name, uscc in Enterprise.objects.values_list("pk", "name", "uscc"):
@@ -394,10 +398,13 @@ class WorkerValidator(Validator):
             self.error(raw, "enterprise",
                        "该职工目前在其他企业任职，不能由本企业导入；请原单位先办理离职，或联系管理员办理调动")
             return None
-        if moves and current is not None and start <= current.start_date:
-            self.error(raw, "employment_start",
-                       f"入职时间应晚于该职工当前任职的开始时间（{current.start_date.isoformat()}）")
-            return None
+        if moves:
+            try:
+                check_next_employment(start, current_start=current.start_date if current is not None else None,
+                                      last_end=self.last_end.get(existing.pk))
+            except EmploymentConflict as exc:
+                self.error(raw, "employment_start", str(exc))
+                return None
         worker = existing  # each registered worker is planned at most once (duplicates are errors)
         before = snapshot(worker, WORKER_FIELDS)
         fields.pop("id_number", None)

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from django.contrib.contenttypes.models import ContentType
@@ -20,6 +19,7 @@ from talentpool.core.audit import _plain, record
 from talentpool.core.context import current_ip
 from talentpool.core.crypto import EncryptedTextField
 from talentpool.core.models import AuditAction, AuditLog, User
+from talentpool.rules.employment import end_of_previous
 
 from ..models import Certificate, Employment, Enterprise, Honour, Worker
 from ..services import ENTERPRISE_FIELDS, WORKER_FIELDS, _apply_fields, snapshot
@@ -208,7 +208,7 @@ class Writer:
             p.worker.updated_at = self.now
             if p.moves:
                 if p.current is not None:
-                    p.current.end_date = p.employment_start - timedelta(days=1)
+                    p.current.end_date = end_of_previous(p.employment_start)
                     ended.append(p.current)
                 p.worker.current_enterprise_id = p.enterprise_id
                 opened.append(Employment(worker=p.worker, enterprise_id=p.enterprise_id, start_date=p.employment_start,

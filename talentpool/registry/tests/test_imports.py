@@ -13,6 +13,7 @@ from python_calamine import CalamineWorkbook
 
 from talentpool.core.jobs import execute_job, start_job
 from talentpool.core.models import AuditAction, AuditLog, Job, JobStatus, User
+from talentpool.registry import services
 from talentpool.registry.imports import ImportKind, spec_for
 from talentpool.registry.imports.reader import ImportFileError, read_sheet
 from talentpool.registry.imports.templates import build_template
@@ -319,6 +320,28 @@ def test_an_admin_import_moves_a_worker_to_another_employer(admin_user, enterpri
                        (enterprise_b.name, D(2024, 3, 1), None, "质检员")]
     update = AuditLog.objects.get(action=AuditAction.UPDATE, object_id=str(worker_a.pk))
     assert update.changes == {"enterprise": [enterprise_a.name, enterprise_b.name]}
+
+
+@pytest.mark.django_db
+def test_a_worker_who_left_is_taken_on_only_after_their_last_employment_ended(
+    admin_user, operator_a, enterprise_a, enterprise_b, worker_a
+):
+    services.end_employment(worker_a, actor=operator_a, end_date=D(2024, 2, 29))
+    early = workbook(WORKER_HEADERS, [worker_row("慎建民", worker_a.id_number, enterprise=enterprise_b.uscc,
+                                                 start="2024-02-01")])
+    job, write = run_import("workers", early, admin_user)
+    assert write is None
+    assert errors_of(job) == [(2, "入职时间", "2024-02-01",
+                               "入职时间（2024-02-01）应晚于该职工上一段任职的结束时间（2024-02-29）")]
+    assert Employment.objects.filter(worker=worker_a).count() == 1
+
+    on_time = workbook(WORKER_HEADERS, [worker_row("慎建民", worker_a.id_number, enterprise=enterprise_b.uscc,
+                                                   start="2024-03-01")])
+    job, write = run_import("workers", on_time, admin_user)
+    assert write is not None and write.status == JobStatus.SUCCEEDED, (job.result, write.result)
+    assert list(Employment.objects.filter(worker=worker_a).order_by("start_date").values_list(
+        "enterprise_id", "start_date", "end_date")) == [(enterprise_a.pk, D(2010, 3, 1), D(2024, 2, 29)),
+                                                       (enterprise_b.pk, D(2024, 3, 1), None)]
 
 
 @pytest.mark.django_db
