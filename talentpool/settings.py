@@ -37,6 +37,7 @@ CSRF_TRUSTED_ORIGINS = env_list("TALENTPOOL_CSRF_TRUSTED_ORIGINS", "")
 
 # Personal data (ID numbers, phones) is encrypted with this key (32 bytes, urlsafe base64).
 # The demo derives one from the secret key; production must set its own and keep it safe.
+ENCRYPTION_KEY_IS_DERIVED = not os.environ.get("TALENTPOOL_ENCRYPTION_KEY")
 ENCRYPTION_KEY = (
     os.environ.get("TALENTPOOL_ENCRYPTION_KEY")
     or base64.urlsafe_b64encode(hashlib.sha256(("encryption:" + SECRET_KEY).encode()).digest()).decode()

@@ -1,3 +1,5 @@
+"""Deployment checks (``manage.py check --deploy``): the demo's secrets must not reach production."""
+
 from typing import Any
 
 from django.conf import settings
@@ -11,12 +13,11 @@ def demo_secrets(app_configs: Any, **kwargs: Any) -> list[Warning]:
     problems = []
     if settings.SECRET_KEY == DEMO_SECRET_KEY:
         problems.append(Warning("TALENTPOOL_SECRET_KEY is the demo key.", id="talentpool.W001"))
-    import os
-
-    if not os.environ.get("TALENTPOOL_ENCRYPTION_KEY"):
+    if settings.ENCRYPTION_KEY_IS_DERIVED:
         problems.append(
             Warning(
-                "TALENTPOOL_ENCRYPTION_KEY is not set: personal data uses a derived demo key.", id="talentpool.W002"
+                "TALENTPOOL_ENCRYPTION_KEY is not set: personal data uses a key derived from the secret key.",
+                id="talentpool.W002",
             )
         )
     return problems

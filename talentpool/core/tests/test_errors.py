@@ -33,3 +33,15 @@ def test_the_500_page_is_standalone_chinese(client):
     html = get_template("500.html").render({})
     assert '<html lang="zh-hans">' in html and "系统出现错误" in html
     assert "{%" not in html
+
+
+def test_the_deploy_check_names_the_demo_secrets(settings):
+    from django.core.checks import run_checks
+
+    settings.ENCRYPTION_KEY_IS_DERIVED = True
+    ids = {m.id for m in run_checks(include_deployment_checks=True)}
+    assert {"talentpool.W001", "talentpool.W002"} <= ids
+    settings.SECRET_KEY = "x" * 60
+    settings.ENCRYPTION_KEY_IS_DERIVED = False
+    ids = {m.id for m in run_checks(include_deployment_checks=True)}
+    assert not {"talentpool.W001", "talentpool.W002"} & ids
