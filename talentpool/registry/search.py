@@ -15,15 +15,23 @@ TOKEN_PREFIX = "@"
 KEEP = 20  # tokens remembered per session
 
 
+def looks_like_id_number(term: str) -> bool:
+    """A valid ID number, or anything with 15+ digits: an invalid one is still personal data."""
+    try:
+        parse_id_number(term)
+    except InvalidIdNumber:
+        return sum(ch.isdigit() for ch in term) >= 15
+    return True
+
+
 def protect_term(request: HttpRequest, term: str) -> str:
     """Return ``term``, or a token standing for it when it is an ID number."""
+    if not looks_like_id_number(term):
+        return term
     try:
         number = parse_id_number(term).number
     except InvalidIdNumber:
-        digits = "".join(ch for ch in term if ch.isdigit())
-        if len(digits) < 15:
-            return term
-        number = term.strip().upper()  # an invalid ID-like string is still personal data
+        number = term.strip().upper()
     token = secrets.token_hex(5)
     searches: dict[str, str] = dict(request.session.get(SESSION_KEY, {}))
     searches[token] = number

@@ -184,3 +184,19 @@ def test_api_filter_by_own_enterprise_works(as_operator_a, world, enterprise_a):
     response = as_operator_a.get(f"/api/workers/?current_enterprise={enterprise_a.pk}")
     assert response.status_code == 200
     assert [row["name"] for row in _results(response)] == ["慎建民"]
+
+
+def test_an_id_number_in_the_api_url_is_refused(as_admin, worker_a):
+    response = as_admin.get(f"/api/workers/?q={worker_a.id_number}")
+    assert response.status_code == 400
+    assert response.json() == {"q": ["身份证号不能放在网址中，请用 POST /api/workers/lookup/ 查询"]}
+
+
+def test_lookup_by_id_number_in_the_body_is_scoped(as_admin, as_operator_b, worker_a):
+    found = as_admin.post("/api/workers/lookup/", {"id_number": worker_a.id_number.lower()})
+    assert found.status_code == 200
+    assert [w["name"] for w in found.json()] == ["慎建民"]
+    assert found.json()[0]["id_number"] == worker_a.id_number_masked
+    assert as_operator_b.post("/api/workers/lookup/", {"id_number": worker_a.id_number}).json() == []
+    bad = as_admin.post("/api/workers/lookup/", {"id_number": "36042619910102009X"})
+    assert bad.status_code == 400 and "校验" in bad.json()["id_number"][0]
