@@ -23,7 +23,6 @@ from django.utils import timezone
 from talentpool.core.models import Job, User
 from talentpool.core.roles import Role
 from talentpool.rules.idnumber import compute_check_char
-from talentpool.rules.names import search_text
 from talentpool.rules.retirement import RetirementCategory as RuleCategory
 from talentpool.rules.retirement import retirement_date
 from talentpool.rules.skills import SkillLevel
@@ -234,7 +233,6 @@ class DistrictBuilder:
         self._names_seen: set[str] = set()
         self._uscc_seen: set[str] = set()
         self._id_seen: set[str] = set()
-        self._search_cache: dict[str, str] = {}
         self._certificate_serial = 0
         self.enterprises: list[Enterprise] = []
         self.by_industry: dict[str, list[Enterprise]] = {}
@@ -301,11 +299,6 @@ class DistrictBuilder:
                 self._names_seen.add(name)
                 return name
         raise RuntimeError("ran out of enterprise names")
-
-    def search_text(self, name: str) -> str:
-        if name not in self._search_cache:
-            self._search_cache[name] = search_text(name)
-        return self._search_cache[name]
 
     # --- enterprises -------------------------------------------------------------------------
 
@@ -513,12 +506,12 @@ class DistrictBuilder:
                       else _weighted(rng, [((c, p), w) for c, p, w in OFFICE_POSTS]))
         occupation = self.occupations.get(code)
         worker = Worker(
-            name=name, name_search=self.search_text(name), education=education,
+            education=education,
             retirement_category=RetirementCategory(category.value), is_frontline=frontline,
             work_start_date=start, skill_level=self.skill_level(years), occupation=occupation,
             current_enterprise=enterprise,
         )
-        _apply_fields(worker, {"id_number": self.id_number(born, female=female), "phone": self.mobile()})
+        _apply_fields(worker, {"name": name, "id_number": self.id_number(born, female=female), "phone": self.mobile()})
         return (worker, self.employments(worker, enterprise, occupation, post),
                 self.certificates(worker, enterprise, post), self.honours(worker, enterprise))
 
@@ -528,11 +521,11 @@ class DistrictBuilder:
         born = date(1972, 3, 16)
         occupation = self.occupations.get("6-31")
         worker = Worker(
-            name=EXAMPLE_NAME, name_search=self.search_text(EXAMPLE_NAME), education=Education.SENIOR_SECONDARY,
+            education=Education.SENIOR_SECONDARY,
             retirement_category=RetirementCategory.MAN, is_frontline=True, work_start_date=date(1991, 7, 1),
             skill_level=SkillLevel.SENIOR_TECHNICIAN, occupation=occupation, current_enterprise=enterprise,
         )
-        _apply_fields(worker, {"id_number": self.id_number(born, female=False, region="330503"),
+        _apply_fields(worker, {"name": EXAMPLE_NAME, "id_number": self.id_number(born, female=False, region="330503"),
                                "phone": "13905721234"})
         employments = [
             Employment(worker=worker, enterprise=self.by_industry["钢材"][1], start_date=date(1991, 7, 1),

@@ -109,6 +109,7 @@ class Worker(models.Model):
 
     name = models.CharField(_("name"), max_length=32, db_index=True)
     name_search = models.CharField(max_length=400, editable=False, default="")
+    name_sort = models.CharField(max_length=200, editable=False, default="", db_index=True)  # pinyin order
     id_number = EncryptedTextField(_("ID number"))
     id_number_hash = models.CharField(max_length=64, unique=True, editable=False)
     id_number_masked = models.CharField(_("ID number"), max_length=18, editable=False)
@@ -142,7 +143,7 @@ class Worker(models.Model):
     class Meta:
         verbose_name = _("worker")
         verbose_name_plural = _("workers")
-        ordering = ["name", "pk"]
+        ordering = ["name_sort", "name", "pk"]
         indexes = [
             models.Index(fields=["current_enterprise", "name"]),
             models.Index(fields=["skill_level"]),

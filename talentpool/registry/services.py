@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -19,7 +20,7 @@ from talentpool.core.services import ensure_scope
 from talentpool.rules import masking
 from talentpool.rules.employment import EmploymentConflict, check_next_employment, end_of_previous
 from talentpool.rules.idnumber import parse_id_number
-from talentpool.rules.names import search_text
+from talentpool.rules.names import pinyin_sort_key, search_text
 from talentpool.rules.uscc import validate_uscc
 
 from .models import Certificate, Employment, Enterprise, Honour, Worker
@@ -114,6 +115,12 @@ def _apply_identity(worker: Worker, id_number: str) -> None:
     worker.sex = parsed.sex.value
 
 
+@functools.lru_cache(maxsize=65536)
+def name_keys(name: str) -> tuple[str, str]:
+    """Pinyin search keys and sort key of a name (cached: a district's names repeat a lot)."""
+    return search_text(name), pinyin_sort_key(name)
+
+
 def _apply_fields(worker: Worker, fields: dict[str, Any]) -> None:
     for key, value in fields.items():
         if key == "id_number":
@@ -124,7 +131,7 @@ def _apply_fields(worker: Worker, fields: dict[str, Any]) -> None:
             worker.phone_masked = masking.mask_phone(phone) if phone else ""
         elif key == "name":
             worker.name = value.strip()
-            worker.name_search = search_text(worker.name)
+            worker.name_search, worker.name_sort = name_keys(worker.name)
         else:
             setattr(worker, key, value)
 

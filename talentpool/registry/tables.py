@@ -7,7 +7,7 @@ from .models import Certificate, Enterprise, Honour, Worker
 
 
 class WorkerTable(tables.Table):
-    name = tables.Column(linkify=True, order_by=("name", "pk"))
+    name = tables.Column(linkify=True, order_by=("name_sort", "name", "pk"))  # pinyin order
     id_number_masked = tables.Column(verbose_name=_("ID number"), orderable=False, attrs={"td": {"class": "masked"}})
     current_enterprise = tables.Column(verbose_name=_("enterprise"), order_by=("current_enterprise__name",))
     # Not sortable: ordering 100,000 rows by a two-join column costs a full sort (bench_pages.py).

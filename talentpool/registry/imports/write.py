@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 
 BATCH = 1000
 WORKER_UPDATE_FIELDS = [
-    "name", "name_search", "phone", "phone_masked", "education", "retirement_category", "is_frontline",
+    "name", "name_search", "name_sort", "phone", "phone_masked", "education", "retirement_category", "is_frontline",
     "work_start_date", "skill_level", "occupation", "current_enterprise", "updated_at",
 ]
 ENTERPRISE_UPDATE_FIELDS = [*ENTERPRISE_FIELDS, "updated_at"]

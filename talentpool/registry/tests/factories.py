@@ -10,7 +10,7 @@ import factory
 from talentpool.core.crypto import lookup_hash
 from talentpool.rules import masking
 from talentpool.rules.idnumber import compute_check_char
-from talentpool.rules.names import search_text
+from talentpool.rules.names import pinyin_sort_key, search_text
 from talentpool.rules.uscc import compute_uscc_check
 
 from ..models import Certificate, Employment, Enterprise, Honour, Industry, Worker
@@ -73,6 +73,7 @@ class WorkerFactory(factory.django.DjangoModelFactory):
     id_number_hash = factory.LazyAttribute(lambda o: lookup_hash(o.id_number))
     id_number_masked = factory.LazyAttribute(lambda o: masking.mask_id_number(o.id_number))
     name_search = factory.LazyAttribute(lambda o: search_text(o.name))
+    name_sort = factory.LazyAttribute(lambda o: pinyin_sort_key(o.name))
     sex = factory.LazyAttribute(lambda o: "M" if o.male else "F")
     phone = "13812345678"
     phone_masked = "138****5678"

@@ -61,3 +61,13 @@ def test_years_of_service_counts_whole_years_from_the_start_date(worker_a, monke
     monkeypatch.setattr(timezone, "localdate", lambda: datetime.date(2026, 7, 7))
     assert worker_a.years_of_service == 20
     assert worker_a.age == 41
+
+
+@pytest.mark.django_db
+def test_the_worker_list_is_in_pinyin_order(as_admin, enterprise_a):
+    from talentpool.registry.tests.factories import WorkerFactory
+
+    for name in ["张伟", "单田芳", "丁丹", "欧阳修", "严东"]:
+        WorkerFactory(name=name, enterprise=enterprise_a)
+    table = as_admin.get("/registry/workers/").context["table"]
+    assert [row.record.name for row in table.page.object_list] == ["丁丹", "欧阳修", "单田芳", "严东", "张伟"]
