@@ -5,6 +5,7 @@ from typing import Any
 
 from django import forms
 from django.forms.utils import flatatt
+from django.utils.choices import BaseChoiceIterator
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
@@ -41,6 +42,21 @@ class DateInput(forms.DateInput):
     def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("format", "%Y-%m-%d")
         super().__init__(**kwargs)
+
+
+class ValueChoices(BaseChoiceIterator):
+    """The choices of a ModelChoiceField read as ``(pk, label)`` pairs by ``values_list``, for a
+    model whose label is one column: no model instance for each of a district's 430 enterprises.
+    Lazy (a BaseChoiceIterator, which widgets do not copy into a list): one query per rendering,
+    and the empty label is read then, so it may still be changed after."""
+
+    def __init__(self, field: forms.ModelChoiceField, label: str) -> None:
+        self.field, self.label = field, label
+
+    def __iter__(self) -> Any:
+        if self.field.empty_label is not None:
+            yield "", self.field.empty_label
+        yield from self.field.queryset.values_list("pk", self.label)
 
 
 class FastSelect(forms.Select):

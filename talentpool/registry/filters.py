@@ -9,11 +9,13 @@ from django.db.models import QuerySet
 from django.forms import ModelChoiceField
 from django.utils.translation import gettext_lazy as _
 
-from talentpool.core.forms import FastSelect, style_fields
+from talentpool.core.forms import FastSelect, ValueChoices, style_fields
 
 from .choices import Education, HonourLevel, Ownership, Sex, SkillLevel
 from .models import Certificate, Enterprise, Honour, Industry, Worker
 from .search import resolve_term
+
+NAMED = (Enterprise, Industry)  # models whose label (__str__) is their name
 
 
 class StyledFilterSet(django_filters.FilterSet):
@@ -31,7 +33,8 @@ class StyledFilterSet(django_filters.FilterSet):
                 field.choices = [("", _("All")), *list(field.choices)[1:]]
         for field in self.form.fields.values():
             if isinstance(field, ModelChoiceField):
-                field.widget = FastSelect(choices=field.choices)
+                assert field.queryset.model in NAMED, field.queryset.model  # labelled by name
+                field.widget = FastSelect(choices=ValueChoices(field, "name"))
         style_fields(self.form.fields, small=True)
 
 

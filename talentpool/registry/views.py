@@ -17,6 +17,7 @@ from django_filters.views import FilterView
 from django_tables2.views import SingleTableMixin
 
 from talentpool.core.exceptions import ServiceError
+from talentpool.core.pagination import DeferredJoinPaginator
 from talentpool.core.roles import Action, Role
 from talentpool.core.scoping import get_restricted_or_404
 from talentpool.core.services import reveal_field
@@ -57,6 +58,7 @@ class RestrictedListView(SingleTableMixin, FilterView):
 
     template_name = "registry/list.html"
     table_pagination = {"per_page": 50}  # the table paginates; the ListView must not count again
+    paginator_class = DeferredJoinPaginator
     model: Any
     export_kind: str
     title: Any
