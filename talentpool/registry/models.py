@@ -111,7 +111,7 @@ class Worker(models.Model):
     name_search = models.CharField(max_length=400, editable=False, default="")
     name_sort = models.CharField(max_length=200, editable=False, default="")  # pinyin order
     id_number = EncryptedTextField(_("ID number"))
-    id_number_hash = models.CharField(max_length=64, unique=True, editable=False)
+    id_number_hash = models.CharField(max_length=64, editable=False)  # unique: see Meta.constraints
     id_number_masked = models.CharField(_("ID number"), max_length=18, editable=False)
     birth_date = models.DateField(_("birth date"), editable=False)
     sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices, editable=False)
@@ -152,10 +152,14 @@ class Worker(models.Model):
                 include=["name_search", "current_enterprise", "skill_level"],
                 name="registry_worker_order",
             ),
-            models.Index(fields=["current_enterprise", "name"]),
             # Counting "level at least N" in an industry reads this index alone (bench_pages.py).
             models.Index(fields=["skill_level", "current_enterprise"], name="registry_worker_level"),
             models.Index(fields=["birth_date"]),
+        ]
+        constraints = [
+            # A constraint rather than unique=True: PostgreSQL then builds no second (LIKE) index
+            # on the hash, which is only ever compared whole.
+            models.UniqueConstraint(fields=["id_number_hash"], name="registry_worker_id_number_unique"),
         ]
 
     def __str__(self) -> str:

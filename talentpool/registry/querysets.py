@@ -77,13 +77,12 @@ class WorkerQuerySet(RestrictedQuerySet):
             key = text.lower().replace(" ", "")
             # keys are space-separated and the first has no leading space
             return self.filter(Q(name_search__startswith=key) | Q(name_search__contains=" " + key))
-        if len(text) <= 2:
-            # Usually a surname or a two-character name: a prefix match the name index answers
-            # directly (a substring scan of 100,000 names was the slowest search, bench_pages.py);
-            # only when no name starts so does it fall back to the substring ("建民" → 慎建民).
-            prefix = self.filter(name__startswith=text)
-            if prefix.exists():
-                return prefix
+        # Usually a surname or a whole name: a prefix match the name index answers directly (a
+        # substring scan of 100,000 names was the slowest search, bench_pages.py); only when no
+        # name starts so does it fall back to the substring ("建民" → 慎建民).
+        prefix = self.filter(name__startswith=text)
+        if prefix.exists():
+            return prefix
         return self.filter(name__contains=text)
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -20,7 +19,7 @@ from talentpool.core.services import ensure_scope
 from talentpool.rules import masking
 from talentpool.rules.employment import EmploymentConflict, check_next_employment, end_of_previous
 from talentpool.rules.idnumber import parse_id_number
-from talentpool.rules.names import pinyin_sort_key, search_text
+from talentpool.rules.names import name_keys
 from talentpool.rules.uscc import validate_uscc
 
 from .models import Certificate, Employment, Enterprise, Honour, Worker
@@ -106,34 +105,40 @@ def update_enterprise(enterprise: Enterprise, *, actor: User, **fields: Any) -> 
 # Workers ----------------------------------------------------------------------------------
 
 
-def _apply_identity(worker: Worker, id_number: str) -> None:
-    parsed = parse_id_number(id_number)
-    worker.id_number = parsed.number
-    worker.id_number_hash = lookup_hash(parsed.number)
-    worker.id_number_masked = masking.mask_id_number(parsed.number)
-    worker.birth_date = parsed.birth_date
-    worker.sex = parsed.sex.value
-
-
-@functools.lru_cache(maxsize=65536)
-def name_keys(name: str) -> tuple[str, str]:
-    """Pinyin search keys and sort key of a name (cached: a district's names repeat a lot)."""
-    return search_text(name), pinyin_sort_key(name)
+def worker_values(fields: dict[str, Any]) -> dict[str, Any]:
+    """The attributes a worker stores for the given editable ``fields``: from an ID number its
+    normalised form, keyed hash, masked copy, birth date and sex; a phone validated and masked;
+    a name trimmed, with its pinyin search and sort keys; other fields as given."""
+    values: dict[str, Any] = {}
+    for key, value in fields.items():
+        if key == "id_number":
+            parsed = parse_id_number(value)
+            values["id_number"] = parsed.number
+            values["id_number_hash"] = lookup_hash(parsed.number)
+            values["id_number_masked"] = masking.mask_id_number(parsed.number)
+            values["birth_date"] = parsed.birth_date
+            values["sex"] = parsed.sex.value
+        elif key == "phone":
+            phone = masking.validate_phone(value) if value else ""
+            values["phone"] = phone
+            values["phone_masked"] = masking.mask_phone(phone) if phone else ""
+        elif key == "name":
+            values["name"] = value.strip()
+            values["name_search"], values["name_sort"] = name_keys(values["name"])
+        else:
+            values[key] = value
+    return values
 
 
 def _apply_fields(worker: Worker, fields: dict[str, Any]) -> None:
-    for key, value in fields.items():
-        if key == "id_number":
-            _apply_identity(worker, value)
-        elif key == "phone":
-            phone = masking.validate_phone(value) if value else ""
-            worker.phone = phone
-            worker.phone_masked = masking.mask_phone(phone) if phone else ""
-        elif key == "name":
-            worker.name = value.strip()
-            worker.name_search, worker.name_sort = name_keys(worker.name)
-        else:
-            setattr(worker, key, value)
+    for key, value in worker_values(fields).items():
+        setattr(worker, key, value)
+
+
+def values_snapshot(values: dict[str, Any], fields: list[str]) -> dict[str, Any]:
+    """``snapshot`` of an object that would hold ``values`` (from ``worker_values``)."""
+    masked = {"id_number": values.get("id_number_masked"), "phone": values.get("phone_masked")}
+    return {f: masked[f] if f in masked and values.get(f) else values.get(f) for f in fields}
 
 
 def find_worker_by_id_number(id_number: str) -> Worker | None:

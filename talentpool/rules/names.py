@@ -151,10 +151,16 @@ def split_surname(name: str) -> tuple[str, str]:
 
 def _syllables(text: str) -> list[str]:
     """Most common reading of each Han character; runs of letters/digits are kept as words."""
+    return list(_cached_syllables(text))
+
+
+@functools.lru_cache(maxsize=65536)
+def _cached_syllables(text: str) -> tuple[str, ...]:
+    """Given names repeat a lot (伟, 芳, 建国): an import of 10,000 workers reads each once."""
     result: list[str] = []
     for chunk in lazy_pinyin(text, style=Style.NORMAL, errors="default"):
         result.extend(_ASCII_WORD.findall(chunk.lower()))
-    return [s for s in result if s]
+    return tuple(s for s in result if s)
 
 
 def _surname_readings(surname: str) -> list[list[str]]:
@@ -195,19 +201,7 @@ def search_keys(name: str) -> list[str]:
 
     ``单田芳`` → ``["shantianfang", "stf", "dantianfang", "dtf", …]``; at most :data:`MAX_KEYS`.
     """
-    surname, given = split_surname(name)
-    if not surname and not given:
-        return []
-    given_syllables = _syllables(given)
-    readings = (_surname_readings(surname) if surname else []) or [[]]
-    keys: list[str] = []
-    for reading in readings:
-        for key in _key_pair(reading + given_syllables):
-            if key and key not in keys:
-                keys.append(key)
-        if len(keys) >= MAX_KEYS:
-            break
-    return keys[:MAX_KEYS]
+    return _keys(*split_surname(name))[0]
 
 
 def search_text(name: str) -> str:
@@ -218,6 +212,28 @@ def search_text(name: str) -> str:
 def pinyin_sort_key(name: str) -> str:
     """Syllables of the preferred reading separated by spaces (``shan tian fang``), so names
     sort syllable by syllable. Add the name itself as a secondary key to break ties."""
-    surname, given = split_surname(name)
+    return _keys(*split_surname(name))[1]
+
+
+@functools.lru_cache(maxsize=65536)
+def name_keys(name: str) -> tuple[str, str]:
+    """``(search_text(name), pinyin_sort_key(name))`` in one pass, cached: what a worker record
+    stores for a name."""
+    keys, sort_key = _keys(*split_surname(name))
+    return " ".join(keys), sort_key
+
+
+def _keys(surname: str, given: str) -> tuple[list[str], str]:
+    """The search keys and the sort key of a name split into surname and given name."""
+    if not surname and not given:
+        return [], ""
+    given_syllables = _syllables(given)
     readings = (_surname_readings(surname) if surname else []) or [[]]
-    return " ".join(readings[0] + _syllables(given))
+    keys: list[str] = []
+    for reading in readings:
+        for key in _key_pair(reading + given_syllables):
+            if key and key not in keys:
+                keys.append(key)
+        if len(keys) >= MAX_KEYS:
+            break
+    return keys[:MAX_KEYS], " ".join(readings[0] + given_syllables)

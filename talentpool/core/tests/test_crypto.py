@@ -23,6 +23,30 @@ def test_a_wrong_key_raises_value_error_without_the_token(settings):
     assert str(info.value) == "encrypted value cannot be decrypted with the configured key"
 
 
+def test_values_are_aes_gcm_tokens_and_older_fernet_tokens_still_decrypt(settings):
+    from cryptography.fernet import Fernet
+
+    token = crypto.encrypt("13912345678")
+    assert token.startswith("g1:") and len(token) == len("g1:") + 4 * ((12 + 11 + 16 + 2) // 3)
+    legacy = Fernet(settings.ENCRYPTION_KEY.encode()).encrypt(b"330503198503071230").decode()
+    assert crypto.decrypt(legacy) == "330503198503071230"
+    settings.ENCRYPTION_KEY = "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="
+    with pytest.raises(ValueError, match=rf"^{crypto.WRONG_KEY}$"):
+        crypto.decrypt(legacy)
+
+
+@pytest.mark.parametrize("damage", [
+    lambda t: t[:-4] + ("AAAA" if not t.endswith("AAAA") else "BBBB"),  # the tag
+    lambda t: t[:3] + ("B" if t[3] != "B" else "C") + t[4:],  # the nonce
+    lambda t: t[:10],  # cut short
+    lambda t: t + "!!",  # not base64
+])
+def test_a_damaged_token_is_refused_with_the_same_message(damage):
+    token = crypto.encrypt("13912345678")
+    with pytest.raises(ValueError, match=rf"^{crypto.WRONG_KEY}$"):
+        crypto.decrypt(damage(token))
+
+
 def test_a_tampered_token_is_refused():
     token = crypto.encrypt("13912345678")
     with pytest.raises(ValueError):

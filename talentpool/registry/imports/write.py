@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from django.contrib.contenttypes.models import ContentType
@@ -22,7 +23,7 @@ from talentpool.core.models import AuditAction, AuditLog, User
 from talentpool.rules.employment import end_of_previous
 
 from ..models import Certificate, Employment, Enterprise, Honour, Worker
-from ..services import ENTERPRISE_FIELDS, WORKER_FIELDS, _apply_fields, snapshot
+from ..services import ENTERPRISE_FIELDS, WORKER_FIELDS, values_snapshot, worker_values
 from .schema import ImportKind
 from .validate import CertificatePlan, EnterprisePlan, HonourPlan, Outcome, Status, WorkerPlan
 
@@ -61,7 +62,10 @@ def _copy_value(field: models.Field, value: Any) -> Any:
     return value
 
 
-def _copy(model: type[models.Model], fields: list[models.Field], rows: list[list[Any]]) -> None:
+def _copy(model: type[models.Model], fields: list[models.Field], rows: Iterable[list[Any]]) -> None:
+    """COPY ``rows`` into ``model``'s table. ``rows`` may be a generator: it is consumed while the
+    COPY streams, so the server stores and indexes the rows already sent while Python prepares
+    the next ones (no other query may run on the connection meanwhile)."""
     quote = connection.ops.quote_name
     columns = ", ".join(quote(f.column) for f in fields)
     sql = f"COPY {quote(model._meta.db_table)} ({columns}) FROM STDIN"
@@ -77,40 +81,65 @@ def _allocate_ids(model: type[models.Model], count: int) -> list[int]:
         return [row[0] for row in cursor.fetchall()]
 
 
-def insert_instances(model: type[models.Model], objs: list[Any]) -> None:
-    """Insert unsaved instances (every field set, including auto_now ones) and set their pks."""
-    if not objs:
-        return
+def insert_instances(model: type[models.Model], objs: Iterable[Any], count: int | None = None) -> list[Any]:
+    """Insert unsaved instances (every field set, including auto_now ones), set their pks and
+    return them. ``objs`` may be a generator of ``count`` instances that prepares each one as it
+    is asked for (on PostgreSQL, while the COPY streams); it must not query the database."""
     if connection.vendor != "postgresql":
-        model._default_manager.bulk_create(objs, batch_size=BATCH)
-        return
-    for obj, pk in zip(objs, _allocate_ids(model, len(objs)), strict=True):
-        obj.pk = pk
+        done = list(objs)
+        model._default_manager.bulk_create(done, batch_size=BATCH)
+        return done
+    if count is None:
+        objs = list(objs)
+        count = len(objs)
+    if not count:
+        return []
+    ids = _allocate_ids(model, count)
     fields = [model._meta.pk, *_fields(model)]
     plain = [(f.attname, f) for f in fields if not isinstance(f, EncryptedTextField | models.JSONField)]
     special = [(f.attname, f) for f in fields if isinstance(f, EncryptedTextField | models.JSONField)]
     ordered = [f for _, f in plain] + [f for _, f in special]
-    rows = [
-        [getattr(obj, name) for name, _ in plain] + [_copy_value(f, getattr(obj, name)) for name, f in special]
-        for obj in objs
-    ]
-    _copy(model, ordered, rows)
+    done: list[Any] = []
+
+    def rows() -> Iterable[list[Any]]:
+        for obj, pk in zip(objs, ids, strict=True):
+            obj.pk = pk
+            done.append(obj)
+            yield [getattr(obj, name) for name, _ in plain] + [
+                _copy_value(f, getattr(obj, name)) for name, f in special
+            ]
+
+    _copy(model, ordered, rows())
+    return done
 
 
-def insert_rows(model: type[models.Model], rows: list[dict[str, Any]]) -> None:
-    """Insert rows given as ``{attname: value}`` (every field without a default), no pks back."""
-    if not rows:
-        return
+def insert_rows(model: type[models.Model], rows: Iterable[dict[str, Any]], *, with_pk: bool = False) -> None:
+    """Insert rows given as ``{attname: value}`` (every field without a default; the primary key
+    too ``with_pk``), no pks back. ``rows`` may be a generator, consumed as for ``insert_instances``."""
     if connection.vendor != "postgresql":
         model._default_manager.bulk_create([model(**row) for row in rows], batch_size=BATCH)
         return
-    fields = _fields(model)
+    fields = ([model._meta.pk] if with_pk else []) + _fields(model)
     defaults = {f.attname: f.get_default() for f in fields if f.has_default()}
-    values = [
+    values = (
         [_copy_value(f, row[f.attname] if f.attname in row else defaults.get(f.attname)) for f in fields]
         for row in rows
-    ]
+    )
     _copy(model, fields, values)
+
+
+def insert_rows_returning_ids(model: type[models.Model], rows: Iterable[dict[str, Any]], count: int) -> list[int]:
+    """``insert_rows`` for ``count`` rows, returning their new primary keys in order."""
+    if connection.vendor != "postgresql":
+        objs = [model(**row) for row in rows]
+        model._default_manager.bulk_create(objs, batch_size=BATCH)
+        return [obj.pk for obj in objs]
+    if not count:
+        return []
+    ids = _allocate_ids(model, count)
+    pk = model._meta.pk.attname
+    insert_rows(model, ({**row, pk: key} for row, key in zip(rows, ids, strict=True)), with_pk=True)
+    return ids
 
 
 def created(after: dict[str, Any]) -> dict[str, list[Any]]:
@@ -135,10 +164,13 @@ class AuditBatch:
 
     def add(self, action: str, obj: models.Model, changes: dict[str, Any], object_repr: str | None = None) -> None:
         """``changes`` must already hold plain values (as ``diff`` returns them)."""
+        self.add_row(action, ContentType.objects.get_for_model(obj).pk, obj.pk,
+                     object_repr if object_repr is not None else str(obj), changes)
+
+    def add_row(self, action: str, content_type_id: int, pk: Any, object_repr: str, changes: dict[str, Any]) -> None:
         self.entries.append({
             "at": self.at, "actor_id": self.actor.pk, "actor_label": self.label, "action": action,
-            "content_type_id": ContentType.objects.get_for_model(obj).pk, "object_id": str(obj.pk),
-            "object_repr": (object_repr if object_repr is not None else str(obj))[:200],
+            "content_type_id": content_type_id, "object_id": str(pk), "object_repr": object_repr[:200],
             "changes": changes, "ip_address": self.ip,
         })
 
@@ -184,21 +216,27 @@ class Writer:
 
     def workers(self) -> None:
         new: list[WorkerPlan] = self.plans(Status.NEW)
-        for start in range(0, len(new), BATCH):
-            batch = new[start:start + BATCH]
-            for p in batch:
-                p.worker = Worker(current_enterprise_id=p.enterprise_id, created_at=self.now, updated_at=self.now)
-                _apply_fields(p.worker, p.fields)
-            insert_instances(Worker, [p.worker for p in batch])
-            insert_rows(Employment, [
-                {"worker_id": p.worker.pk, "enterprise_id": p.enterprise_id, "start_date": p.employment_start,
-                 "end_date": None, "position": p.position, "occupation_id": p.worker.occupation_id}
-                for p in batch
-            ])
-            for p in batch:
-                after = snapshot(p.worker, WORKER_FIELDS) | {"enterprise": p.enterprise_name}
-                self.audit.add(AuditAction.CREATE, p.worker, created(after))
-            self.advance(len(batch))
+        stored: list[dict[str, Any]] = []  # each new worker's stored values, for the audit
+
+        def rows() -> Iterable[dict[str, Any]]:
+            for p in new:
+                values = worker_values(p.fields)
+                stored.append(values)
+                occupation = values.pop("occupation", None)
+                yield {**values, "occupation_id": occupation.pk if occupation else None,
+                       "current_enterprise_id": p.enterprise_id, "created_at": self.now, "updated_at": self.now}
+
+        ids = insert_rows_returning_ids(Worker, rows(), len(new))
+        insert_rows(Employment, (
+            {"worker_id": pk, "enterprise_id": p.enterprise_id, "start_date": p.employment_start, "end_date": None,
+             "position": p.position, "occupation_id": p.fields["occupation"].pk if p.fields.get("occupation") else None}
+            for p, pk in zip(new, ids, strict=True)
+        ))
+        content_type = ContentType.objects.get_for_model(Worker).pk
+        for p, pk, values in zip(new, ids, stored, strict=True):
+            after = values_snapshot(values, WORKER_FIELDS) | {"enterprise": p.enterprise_name}
+            self.audit.add_row(AuditAction.CREATE, content_type, pk, values["name"], created(after))
+        self.advance(len(new))
 
         updated: list[WorkerPlan] = self.plans(Status.UPDATED)
         ended: list[Employment] = []
