@@ -8,4 +8,9 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self) -> None:
+        from django.db.models import Field
+
         from . import checks  # noqa: F401  (registers system checks)
+        from .lookups import AnyOf
+
+        Field.register_lookup(AnyOf)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import operator
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -79,7 +80,7 @@ def compute_check_char(first17: str) -> str:
     """The GB 11643 check character for 17 leading digits."""
     if len(first17) != 17 or not first17.isascii() or not first17.isdigit():
         raise InvalidIdNumber(f"计算校验位需要 17 位数字，实为“{first17}”")
-    total = sum(int(c) * w for c, w in zip(first17, WEIGHTS, strict=True))
+    total = sum(map(operator.mul, map(int, first17), WEIGHTS))
     return CHECK_CHARS[total % 11]
 
 
@@ -111,9 +112,10 @@ def parse_id_number(text: str, *, today: date | None = None) -> IdNumber:
     if len(number) != 18:
         hint = "（15 位旧号码请先升位为 18 位）" if len(number) == 15 else ""
         raise InvalidIdNumber(f"身份证号码应为 18 位，实为 {len(number)} 位{hint}")
-    for position, char in enumerate(number[:17], start=1):
-        if not ("0" <= char <= "9"):
-            raise InvalidIdNumber(f"身份证号码第 {position} 位“{char}”不是数字")
+    if not (number[:17].isascii() and number[:17].isdigit()):
+        for position, char in enumerate(number[:17], start=1):
+            if not ("0" <= char <= "9"):
+                raise InvalidIdNumber(f"身份证号码第 {position} 位“{char}”不是数字")
     if not ("0" <= number[17] <= "9" or number[17] == "X"):
         raise InvalidIdNumber(f"身份证号码第 18 位“{number[17]}”应为数字或 X")
     born = _birth_date(number[6:14], today or date.today())

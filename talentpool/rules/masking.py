@@ -20,10 +20,13 @@ _LANDLINE = re.compile(
 )
 
 
+_AREA_IN_PARENS = re.compile(r"^\((0\d{2,3})\)-?")
+
+
 def _compact(text: str) -> str:
     """Upper-case, no spaces; parentheses round an area code become a hyphen."""
     value = normalise_text(text).upper().replace(" ", "")
-    value = re.sub(r"^\((0\d{2,3})\)-?", r"\1-", value)
+    value = _AREA_IN_PARENS.sub(r"\1-", value)
     return value.replace("—", "-").replace("－", "-")
 
 
@@ -36,6 +39,8 @@ def _split_area(digits: str) -> tuple[str, str]:
 def validate_phone(text: str) -> str:
     """Normalise a phone number: mobile → 11 digits (``13812345678``); landline →
     ``0572-1234567`` or ``0572-1234567-801`` with an extension. Raises :class:`InvalidPhone`."""
+    if len(text) == 11 and text.isascii() and text.isdigit() and text[0] == "1" and text[1] in "3456789":
+        return text  # already a mobile number as stored (the common case, e.g. every row of an import)
     value = _compact(text)
     if not value:
         raise InvalidPhone("电话号码为空")

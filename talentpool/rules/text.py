@@ -35,6 +35,8 @@ def normalise_text(s: str) -> str:
 
     Chinese punctuation without an ASCII compatibility form (、。《》 …) is kept as is.
     """
+    if s.isascii():  # NFKC leaves ASCII as it is, and zero-width characters are not ASCII
+        return " ".join(s.split())
     s = unicodedata.normalize("NFKC", s).translate(_INVISIBLE)
     return " ".join(s.split())
 

@@ -14,7 +14,8 @@ from datetime import date
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Max, Q
+from django.db import connection
+from django.db.models import Max, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from talentpool.core.audit import diff
@@ -128,6 +129,19 @@ def _chunks(values: Iterable[Any]) -> Iterable[list[Any]]:
     items = list(values)
     for start in range(0, len(items), CHUNK):
         yield items[start:start + CHUNK]
+
+
+def matching(queryset: QuerySet[Any], field: str, values: Iterable[Any]) -> Iterable[Any]:
+    """The rows of ``queryset`` whose ``field`` is one of ``values``: one ``= ANY(array)`` query
+    on PostgreSQL (core/lookups.py), ``IN`` queries of CHUNK values elsewhere."""
+    items = list(values)
+    if not items:
+        return
+    if connection.vendor == "postgresql":
+        yield from queryset.order_by().filter(**{f"{field}__any": items})
+        return
+    for chunk in _chunks(items):
+        yield from queryset.order_by().filter(**{f"{field}__in": chunk})
 
 
 class Validator:
@@ -287,11 +301,9 @@ class WorkerValidator(Validator):
                 values["_hash"] = lookup_hash(values["id_number"])
         hashes = {r["_hash"] for r in rows if "_hash" in r}
         self.existing: dict[str, Worker] = {}
-        for chunk in _chunks(hashes):
-            for w in Worker.objects.filter(id_number_hash__in=chunk).select_related(
-                "occupation", "current_enterprise"
-            ):
-                self.existing[w.id_number_hash] = w
+        for w in matching(Worker.objects.select_related("occupation", "current_enterprise"), "id_number_hash",
+                          hashes):
+            self.existing[w.id_number_hash] = w
         self.current: dict[int, Employment] = {}
         self.last_end: dict[int, date] = {}
         for chunk in _chunks(w.pk for w in self.existing.values()):
@@ -434,9 +446,8 @@ class WorkerRecordValidator(Validator):
         hashes = {r["_hash"] for r in rows if "_hash" in r}
         self.workers: dict[str, Worker] = {}
         scope = Worker.objects.restrict(self.actor, Action.CHANGE).only("pk", "name", "id_number_hash", "skill_level")
-        for chunk in _chunks(hashes):
-            for w in scope.filter(id_number_hash__in=chunk):
-                self.workers[w.id_number_hash] = w
+        for w in matching(scope, "id_number_hash", hashes):
+            self.workers[w.id_number_hash] = w
 
     def worker_for(self, raw: RawRow, values: dict[str, Any]) -> Worker | None:
         if "_hash" not in values:
@@ -461,9 +472,8 @@ class CertificateValidator(WorkerRecordValidator):
                 values["_check"] = check_certificate_number(values["number"], level)
         numbers = {r["_check"].number for r in rows if "_check" in r}
         self.certificates: dict[str, Certificate] = {}
-        for chunk in _chunks(numbers):
-            for c in Certificate.objects.filter(number__in=chunk):
-                self.certificates[c.number] = c
+        for c in matching(Certificate.objects.all(), "number", numbers):
+            self.certificates[c.number] = c
         names = {r["occupation_name"] for r in rows if r.get("occupation_name")}
         self.occupations: dict[str, int | None] = {}
         for chunk in _chunks(names):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import gc
 import io
 from typing import Any
 
@@ -86,11 +87,13 @@ def run_import(
     job = start_job(VALIDATE, actor=actor, title="test", params={"kind": kind, "mode": mode, "filename": "t.xlsx"},
                     input_name="t.xlsx", input_content=content)
     job = execute_job(job.pk)
+    assert gc.isenabled()  # the job paused the cycle collector only while it ran
     job.refresh_from_db()
     if not confirm or job.status != JobStatus.SUCCEEDED or job.result["error_count"]:
         return job, None
     write = start_job(WRITE, actor=actor, title="write", params={"source_job": job.pk})
     execute_job(write.pk)
+    assert gc.isenabled()
     write.refresh_from_db()
     return job, write
 
