@@ -1,13 +1,19 @@
 #!/usr/bin/env python3
 """Benchmark of the worker list and search pages on PostgreSQL with a district-sized registry.
 
-    .venv/bin/python bench/bench_pages.py [--clients 20] [--seconds 30] [--workers 100000]
+    .venv/bin/python bench/bench_pages.py [--clients 20] [--seconds 30] [--think-ms 1000] [--workers 100000]
 
 Starts a throwaway PostgreSQL cluster (scripts/pg-cluster), migrates, loads
 ``load_demo --scale district`` (≈100,000 workers), starts gunicorn on 127.0.0.1, logs every
 client in as ``admin`` and runs N concurrent client threads for S seconds over a mix of list,
 filter, sort and search requests (loopback only, stdlib only). Prints p50 / p95 / max / count /
 errors per kind and overall, and PASS / FAIL against the target (p95 ≤ 150 ms, zero errors).
+
+The load is bounded: each client is a user who waits a random think time (exponential, mean
+1 s) between requests, so 20 clients offer about 20 requests/s. ``--think-ms 0`` instead
+saturates the server (a closed loop: each client fires again the moment a page arrives); its
+latency then measures the queue, mean ≈ clients / throughput (Little's law), so on a 2-core
+machine shared with the load generator it reports capacity (requests/s), not page speed.
 With ``--explain`` (or on FAIL) it replays one request of each kind in-process with Django's
 query capture and prints the slowest SQL with EXPLAIN ANALYZE. gunicorn and the cluster are
 always stopped.
@@ -402,7 +408,8 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=None, help="registry size (default: load_demo district)")
     parser.add_argument("--gunicorn-workers", type=int, default=4)
     parser.add_argument("--threads", type=int, default=2)
-    parser.add_argument("--think-ms", type=float, default=0, help="mean think time between a client's requests")
+    parser.add_argument("--think-ms", type=float, default=1000,
+                        help="mean think time between a client's requests (0: saturate)")
     parser.add_argument("--explain", action="store_true", help="always print the SQL diagnosis")
     args = parser.parse_args()
 
