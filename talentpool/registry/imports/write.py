@@ -81,41 +81,30 @@ def _allocate_ids(model: type[models.Model], count: int) -> list[int]:
         return [row[0] for row in cursor.fetchall()]
 
 
-def insert_instances(model: type[models.Model], objs: Iterable[Any], count: int | None = None) -> list[Any]:
-    """Insert unsaved instances (every field set, including auto_now ones), set their pks and
-    return them. ``objs`` may be a generator of ``count`` instances that prepares each one as it
-    is asked for (on PostgreSQL, while the COPY streams); it must not query the database."""
+def insert_instances(model: type[models.Model], objs: list[Any]) -> None:
+    """Insert unsaved instances (every field set, including auto_now ones) and set their pks."""
+    if not objs:
+        return
     if connection.vendor != "postgresql":
-        done = list(objs)
-        model._default_manager.bulk_create(done, batch_size=BATCH)
-        return done
-    if count is None:
-        objs = list(objs)
-        count = len(objs)
-    if not count:
-        return []
-    ids = _allocate_ids(model, count)
+        model._default_manager.bulk_create(objs, batch_size=BATCH)
+        return
+    for obj, pk in zip(objs, _allocate_ids(model, len(objs)), strict=True):
+        obj.pk = pk
     fields = [model._meta.pk, *_fields(model)]
     plain = [(f.attname, f) for f in fields if not isinstance(f, EncryptedTextField | models.JSONField)]
     special = [(f.attname, f) for f in fields if isinstance(f, EncryptedTextField | models.JSONField)]
     ordered = [f for _, f in plain] + [f for _, f in special]
-    done: list[Any] = []
-
-    def rows() -> Iterable[list[Any]]:
-        for obj, pk in zip(objs, ids, strict=True):
-            obj.pk = pk
-            done.append(obj)
-            yield [getattr(obj, name) for name, _ in plain] + [
-                _copy_value(f, getattr(obj, name)) for name, f in special
-            ]
-
-    _copy(model, ordered, rows())
-    return done
+    rows = (
+        [getattr(obj, name) for name, _ in plain] + [_copy_value(f, getattr(obj, name)) for name, f in special]
+        for obj in objs
+    )
+    _copy(model, ordered, rows)
 
 
 def insert_rows(model: type[models.Model], rows: Iterable[dict[str, Any]], *, with_pk: bool = False) -> None:
     """Insert rows given as ``{attname: value}`` (every field without a default; the primary key
-    too ``with_pk``), no pks back. ``rows`` may be a generator, consumed as for ``insert_instances``."""
+    too ``with_pk``), no pks back. ``rows`` may be a generator, consumed while the COPY streams (see
+    ``_copy``)."""
     if connection.vendor != "postgresql":
         model._default_manager.bulk_create([model(**row) for row in rows], batch_size=BATCH)
         return
