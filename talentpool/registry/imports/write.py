@@ -207,19 +207,21 @@ class Writer:
         new: list[WorkerPlan] = self.plans(Status.NEW)
         stored: list[dict[str, Any]] = []  # each new worker's stored values, for the audit
 
+        def occupation_id(values: dict[str, Any]) -> int | None:
+            return values["occupation"].pk if values.get("occupation") is not None else None
+
         def rows() -> Iterable[dict[str, Any]]:
             for p in new:
                 values = worker_values(p.fields)
-                stored.append(values)
-                occupation = values.pop("occupation", None)
-                yield {**values, "occupation_id": occupation.pk if occupation else None,
+                stored.append(values)  # kept whole: the audit records the occupation by name
+                yield {**{k: v for k, v in values.items() if k != "occupation"}, "occupation_id": occupation_id(values),
                        "current_enterprise_id": p.enterprise_id, "created_at": self.now, "updated_at": self.now}
 
         ids = insert_rows_returning_ids(Worker, rows(), len(new))
         insert_rows(Employment, (
             {"worker_id": pk, "enterprise_id": p.enterprise_id, "start_date": p.employment_start, "end_date": None,
-             "position": p.position, "occupation_id": p.fields["occupation"].pk if p.fields.get("occupation") else None}
-            for p, pk in zip(new, ids, strict=True)
+             "position": p.position, "occupation_id": occupation_id(values)}
+            for p, pk, values in zip(new, ids, stored, strict=True)
         ))
         content_type = ContentType.objects.get_for_model(Worker).pk
         for p, pk, values in zip(new, ids, stored, strict=True):

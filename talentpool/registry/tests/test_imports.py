@@ -155,6 +155,7 @@ def test_it_imports_workers_with_their_employment(admin_user, enterprise_a, lath
     assert created.changes["id_number"] == [None, shen.id_number_masked]
     assert created.changes["enterprise"] == [None, enterprise_a.name]
     assert created.changes["phone"] == [None, "138****5678"]
+    assert created.changes["occupation"] == [None, str(lathe)]
 
 
 @pytest.mark.django_db
