@@ -107,7 +107,7 @@ class Worker(models.Model):
     """A person in the registry. The ID number and phone are encrypted at rest; birth date and
     sex are derived from the ID number; ``current_enterprise`` mirrors the open employment."""
 
-    name = models.CharField(_("name"), max_length=32, db_index=True)
+    name = models.CharField(_("name"), max_length=32)  # indexed for prefix search: see Meta.indexes
     name_search = models.CharField(max_length=400, editable=False, default="")
     name_sort = models.CharField(max_length=200, editable=False, default="")  # pinyin order
     id_number = EncryptedTextField(_("ID number"))
@@ -155,6 +155,10 @@ class Worker(models.Model):
             # Counting "level at least N" in an industry reads this index alone (bench_pages.py).
             models.Index(fields=["skill_level", "current_enterprise"], name="registry_worker_level"),
             models.Index(fields=["birth_date"]),
+            # Name search is prefix-first (``name LIKE '王%'``) and exact; with pattern operators one
+            # index serves both on PostgreSQL (db_index would add a second, plain one). Elsewhere
+            # the operator class is ignored: a plain index.
+            models.Index(fields=["name"], name="registry_worker_name_like", opclasses=["varchar_pattern_ops"]),
         ]
         constraints = [
             # A constraint rather than unique=True: PostgreSQL then builds no second (LIKE) index
