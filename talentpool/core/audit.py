@@ -12,8 +12,13 @@ from django.db import models
 from .context import current_ip
 from .models import AuditAction, AuditLog, User
 
+_AS_IS = frozenset({str, int, bool, float, type(None)})
+
 
 def _plain(value: Any) -> Any:
+    """A JSON-ready form of a field value: model instances by name, dates in ISO form."""
+    if type(value) in _AS_IS:  # most values: a set lookup instead of three isinstance checks
+        return value
     if isinstance(value, models.Model):
         return str(value)
     if isinstance(value, (datetime.date, datetime.datetime)):

@@ -10,6 +10,8 @@ from typing import Any
 
 from django.db.models import Lookup
 
+SEPARATOR = "\x1f"  # the ASCII unit separator: not in any text a user can type into a field
+
 
 class AnyOf(Lookup):
     lookup_name = "any"
@@ -22,6 +24,11 @@ class AnyOf(Lookup):
     def as_postgresql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
         lhs, lhs_params = self.process_lhs(compiler, connection)
         rhs, rhs_params = self.process_rhs(compiler, connection)
+        (items,) = rhs_params
+        if items and all(type(v) is str and SEPARATOR not in v for v in items):
+            # Text sent as one string and split by the server: quoting 10,000 array elements one
+            # by one in Python cost more than the query.
+            return f"{lhs} = ANY(string_to_array({rhs}, chr({ord(SEPARATOR)})))", [*lhs_params, SEPARATOR.join(items)]
         return f"{lhs} = ANY({rhs})", [*lhs_params, *rhs_params]
 
     def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:

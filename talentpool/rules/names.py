@@ -134,8 +134,13 @@ _TOKEN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U00031
 _ASCII_WORD = re.compile(r"[a-z0-9]+")  # a character pypinyin cannot read yields no syllable
 
 
+_HAN_NAME = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]+")  # unified ideographs: NFKC leaves them as they are
+
+
 def _clean(name: str) -> str:
     """Lower-cased name without spaces and separators such as the middle dot in 阿不都·热合曼."""
+    if _HAN_NAME.fullmatch(name):  # most names: nothing to normalise or remove
+        return name
     return "".join(_TOKEN.findall(normalise_text(name).lower()))
 
 
@@ -163,10 +168,6 @@ def _cached_syllables(text: str) -> tuple[str, ...]:
     return tuple(s for s in result if s)
 
 
-def _surname_readings(surname: str) -> list[list[str]]:
-    return [list(reading) for reading in _cached_surname_readings(surname)]
-
-
 @functools.lru_cache(maxsize=4096)
 def _cached_surname_readings(surname: str) -> tuple[tuple[str, ...], ...]:
     """A district has a few hundred surnames: an import of 10,000 workers reads each once."""
@@ -190,10 +191,6 @@ def _cached_surname_readings(surname: str) -> tuple[tuple[str, ...], ...]:
         for reading in pinyin(surname, style=Style.NORMAL, heteronym=True)[0]:
             add(_ASCII_WORD.findall(reading.lower()))
     return tuple(tuple(r) for r in readings)
-
-
-def _key_pair(syllables: list[str]) -> tuple[str, str]:
-    return "".join(syllables), "".join(s[0] for s in syllables)
 
 
 def search_keys(name: str) -> list[str]:
@@ -227,11 +224,12 @@ def _keys(surname: str, given: str) -> tuple[list[str], str]:
     """The search keys and the sort key of a name split into surname and given name."""
     if not surname and not given:
         return [], ""
-    given_syllables = _syllables(given)
-    readings = (_surname_readings(surname) if surname else []) or [[]]
+    given_syllables = _cached_syllables(given)
+    given_full, given_initials = "".join(given_syllables), "".join(s[0] for s in given_syllables)
+    readings = (_cached_surname_readings(surname) if surname else ()) or ((),)
     keys: list[str] = []
     for reading in readings:
-        for key in _key_pair(reading + given_syllables):
+        for key in ("".join(reading) + given_full, "".join(s[0] for s in reading) + given_initials):
             if key and key not in keys:
                 keys.append(key)
         if len(keys) >= MAX_KEYS:

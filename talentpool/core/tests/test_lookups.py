@@ -36,6 +36,20 @@ def test_any_sends_the_list_as_one_array_parameter(three, django_assert_num_quer
     assert list(Worker.objects.filter(id_number_hash__any=[])) == []
 
 
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="= ANY(array) is PostgreSQL's")
+def test_any_splits_text_on_the_server_and_falls_back_to_an_array_for_other_values(three):
+    from django.test.utils import CaptureQueriesContext
+
+    from talentpool.core.lookups import SEPARATOR
+
+    with CaptureQueriesContext(connection) as queries:
+        # Quotes, commas and braces are only text; a value holding the separator needs the array.
+        assert [w.name for w in Worker.objects.filter(name__any=["乙二", "x'y", "a,b", "{c}"])] == ["乙二"]
+        assert [w.name for w in Worker.objects.filter(name__any=["丙三", f"x{SEPARATOR}y"])] == ["丙三"]
+        assert sorted(w.name for w in Worker.objects.filter(pk__any=[three[0].pk, three[2].pk])) == ["丙三", "甲一"]
+    assert ["string_to_array" in q["sql"] for q in queries] == [True, False, False]
+
+
 @pytest.mark.skipif(connection.vendor == "postgresql", reason="elsewhere __any must not pass silently")
 def test_any_is_refused_outside_postgresql(three):
     with pytest.raises(NotImplementedError):

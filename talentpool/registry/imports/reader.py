@@ -104,11 +104,20 @@ def read_sheet(content: bytes, spec: KindSpec) -> Sheet:
 
     rows: list[RawRow] = []
     width = len(grid[header_index])
+    text_of: dict[str, str] = {}  # the same words recur down a column: normalise each once
     for offset, values in enumerate(grid[header_index + 1:], start=header_index + 2):
         if len(values) < width:
             values = [*values, *[None] * (width - len(values))]
         cells = {key: values[index] for key, index in columns.items()}
-        texts = {key: cell_text(value) for key, value in cells.items()}
+        texts: dict[str, str] = {}
+        for key, value in cells.items():
+            if type(value) is str:
+                text = text_of.get(value)
+                if text is None:
+                    text = text_of[value] = cell_text(value)
+                texts[key] = text
+            else:
+                texts[key] = cell_text(value)
         if not any(texts.values()) and all(is_blank(v) for v in values):
             continue
         rows.append(RawRow(offset, cells, texts, values))

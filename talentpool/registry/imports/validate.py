@@ -157,6 +157,7 @@ class Validator:
         self.errors: list[RowError] = []
         self._error_rows: set[int] = set()
         self.present = sheet.present
+        self._memo: dict[str, dict[str, tuple[bool, Any]]] = {c.key: {} for c in self.present if not c.is_id_number}
 
     # Errors -----------------------------------------------------------------------------
 
@@ -182,15 +183,29 @@ class Validator:
         values: dict[str, Any] = {}
         texts = raw.texts
         for column in self.present:
-            text = texts[column.key]
+            key = column.key
+            text = texts[key]
             if not text:
                 if column.required:
-                    self.error(raw, column.key, "必填项为空")
+                    self.error(raw, key, "必填项为空")
                 continue
-            try:
-                values[column.key] = column.parse(raw.cells[column.key], text)
-            except ValueError as exc:
-                self.error(raw, column.key, str(exc))
+            cell = raw.cells[key]
+            # A text cell's value depends on its text alone (see schema): each distinct text of a
+            # column is parsed once. ID numbers are unique and personal: not kept.
+            memo = self._memo.get(key) if type(cell) is str else None
+            if memo is not None and text in memo:
+                ok, result = memo[text]
+            else:
+                try:
+                    ok, result = True, column.parse(cell, text)
+                except ValueError as exc:
+                    ok, result = False, str(exc)
+                if memo is not None:
+                    memo[text] = (ok, result)
+            if ok:
+                values[key] = result
+            else:
+                self.error(raw, key, result)
         return values
 
     def run(self, progress: Progress | None = None, parsed_values: list[dict[str, Any]] | None = None) -> Outcome:
@@ -292,6 +307,9 @@ class EnterpriseValidator(Validator):
 # Workers ----------------------------------------------------------------------------------
 
 
+_WORKER_KEYS = frozenset(WORKER_FIELDS)
+
+
 class WorkerValidator(Validator):
     kind = ImportKind.WORKERS
 
@@ -389,7 +407,7 @@ class WorkerValidator(Validator):
         if self.has_error(raw) or enterprise is None:
             return None
 
-        fields = {k: v for k, v in values.items() if k in WORKER_FIELDS}
+        fields = {k: v for k, v in values.items() if k in _WORKER_KEYS}
         if occupation is not None:
             fields["occupation"] = occupation
         position = values.get("position", "")

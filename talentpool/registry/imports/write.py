@@ -6,9 +6,11 @@ database as it is now; any database error rolls the whole import back.
 
 from __future__ import annotations
 
+import functools
 import json
+import operator
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from django.contrib.contenttypes.models import ContentType
@@ -18,7 +20,7 @@ from django.utils import timezone
 
 from talentpool.core.audit import _plain, record
 from talentpool.core.context import current_ip
-from talentpool.core.crypto import EncryptedTextField
+from talentpool.core.crypto import EncryptedTextField, encrypt
 from talentpool.core.models import AuditAction, AuditLog, User
 from talentpool.rules.employment import end_of_previous
 
@@ -54,12 +56,26 @@ def _fields(model: type[models.Model]) -> list[models.Field]:
     return [f for f in model._meta.concrete_fields if not f.primary_key]
 
 
-def _copy_value(field: models.Field, value: Any) -> Any:
+def _preparer(field: models.Field) -> Callable[[Any], Any] | None:
+    """How a value of ``field`` becomes what the column stores, when that is not the value itself."""
     if isinstance(field, EncryptedTextField):
-        return field.get_prep_value(value)
-    if isinstance(field, models.JSONField):
-        return json.dumps(value, cls=field.encoder)
-    return value
+        return lambda value: encrypt(value) if value else value  # what get_prep_value stores
+    if isinstance(field, models.JSONField):  # jsonb: UTF-8 text parses to the same value as escapes
+        return functools.partial(json.dumps, cls=field.encoder, ensure_ascii=False)
+    return None
+
+
+def _column_values(fields: list[models.Field], rows: Iterable[dict[str, Any]]) -> Iterator[list[Any]]:
+    """Each row's values in ``fields`` order: given, else the field's default, else None; prepared
+    for storage where needed (encryption, JSON). One C-level lookup per row, not one call per value."""
+    base = {f.attname: f.get_default() if f.has_default() else None for f in fields}
+    pick = operator.itemgetter(*base)
+    prepare = [(i, p) for i, f in enumerate(fields) if (p := _preparer(f)) is not None]
+    for row in rows:
+        values = list(pick({**base, **row}))
+        for i, p in prepare:
+            values[i] = p(values[i])
+        yield values
 
 
 def _copy(model: type[models.Model], fields: list[models.Field], rows: Iterable[list[Any]]) -> None:
@@ -91,14 +107,7 @@ def insert_instances(model: type[models.Model], objs: list[Any]) -> None:
     for obj, pk in zip(objs, _allocate_ids(model, len(objs)), strict=True):
         obj.pk = pk
     fields = [model._meta.pk, *_fields(model)]
-    plain = [(f.attname, f) for f in fields if not isinstance(f, EncryptedTextField | models.JSONField)]
-    special = [(f.attname, f) for f in fields if isinstance(f, EncryptedTextField | models.JSONField)]
-    ordered = [f for _, f in plain] + [f for _, f in special]
-    rows = (
-        [getattr(obj, name) for name, _ in plain] + [_copy_value(f, getattr(obj, name)) for name, f in special]
-        for obj in objs
-    )
-    _copy(model, ordered, rows)
+    _copy(model, fields, _column_values(fields, ({f.attname: getattr(obj, f.attname) for f in fields} for obj in objs)))
 
 
 def insert_rows(model: type[models.Model], rows: Iterable[dict[str, Any]], *, with_pk: bool = False) -> None:
@@ -109,12 +118,7 @@ def insert_rows(model: type[models.Model], rows: Iterable[dict[str, Any]], *, wi
         model._default_manager.bulk_create([model(**row) for row in rows], batch_size=BATCH)
         return
     fields = ([model._meta.pk] if with_pk else []) + _fields(model)
-    defaults = {f.attname: f.get_default() for f in fields if f.has_default()}
-    values = (
-        [_copy_value(f, row[f.attname] if f.attname in row else defaults.get(f.attname)) for f in fields]
-        for row in rows
-    )
-    _copy(model, fields, values)
+    _copy(model, fields, _column_values(fields, rows))
 
 
 def insert_rows_returning_ids(model: type[models.Model], rows: Iterable[dict[str, Any]], count: int) -> list[int]:
@@ -214,8 +218,10 @@ class Writer:
             for p in new:
                 values = worker_values(p.fields)
                 stored.append(values)  # kept whole: the audit records the occupation by name
-                yield {**{k: v for k, v in values.items() if k != "occupation"}, "occupation_id": occupation_id(values),
-                       "current_enterprise_id": p.enterprise_id, "created_at": self.now, "updated_at": self.now}
+                row = dict(values, current_enterprise_id=p.enterprise_id, created_at=self.now, updated_at=self.now)
+                del row["occupation"]  # a model instance: the column takes its key
+                row["occupation_id"] = occupation_id(values)
+                yield row
 
         ids = insert_rows_returning_ids(Worker, rows(), len(new))
         insert_rows(Employment, (

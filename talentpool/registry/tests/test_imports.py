@@ -227,6 +227,23 @@ def test_row_errors_name_row_column_and_reason(admin_user, enterprise_a):
 
 
 @pytest.mark.django_db
+def test_a_text_repeated_down_a_column_gives_every_row_the_same_value_or_error(admin_user, enterprise_a):
+    # Each distinct text of a column is parsed once: the result, or the error, holds for each row.
+    third = make_id_number(D(1988, 1, 2), male=True, seq=33)
+    content = workbook(WORKER_HEADERS, [
+        worker_row("甲", ID_M, enterprise=enterprise_a.name, 技能等级="大师", 学历="大专"),
+        worker_row("乙", third, enterprise=enterprise_a.name, 技能等级="大师", 学历="大专"),
+        worker_row("丙", ID_F, enterprise=enterprise_a.name, 退休类别="女职工（50岁）", 学历=" 大专 "),
+    ])
+    outcome = validate("workers", content, admin_user)
+    reason = ("无法识别的技能等级“大师”，可填写如：学徒工、初级工、中级工、高级工、技师、高级技师、特级技师、首席技师，"
+              "或五级至一级")
+    assert outcome.errors == [RowError(2, "技能等级", "大师", reason), RowError(3, "技能等级", "大师", reason)]
+    assert [p.row for p in outcome.plans] == [4]
+    assert outcome.plans[0].fields["education"] == "college"
+
+
+@pytest.mark.django_db
 def test_a_refused_import_writes_nothing(admin_user, enterprise_a):
     content = workbook(WORKER_HEADERS, [
         worker_row("甲", ID_M, enterprise=enterprise_a.name),
