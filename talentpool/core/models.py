@@ -118,8 +118,8 @@ class AuditLog(models.Model):
     )
     actor_label = models.CharField(_("user"), max_length=150, blank=True)
     action = models.CharField(_("action"), max_length=16, choices=AuditAction.choices)
-    content_type = models.ForeignKey(
-        ContentType, null=True, blank=True, on_delete=models.SET_NULL, db_constraint=False
+    content_type = models.ForeignKey(  # indexed by (content_type, object_id): see Meta.indexes
+        ContentType, null=True, blank=True, on_delete=models.SET_NULL, db_constraint=False, db_index=False
     )
     object_id = models.CharField(max_length=64, blank=True)
     object_repr = models.CharField(_("object"), max_length=200, blank=True)
