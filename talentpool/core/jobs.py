@@ -7,6 +7,7 @@ only the job id, is enqueued on commit, and is idempotent: a finished job is nev
 from __future__ import annotations
 
 import logging
+import time
 import traceback
 from collections.abc import Callable
 from typing import Any
@@ -37,11 +38,14 @@ def job_handler(kind: str) -> Callable[[Handler], Handler]:
 
 
 class Progress:
-    """Writes progress to the job row at most every ``every`` steps, so large jobs stay fast."""
+    """Writes progress to the job row at most every ``interval`` seconds (and when done, or when
+    forced), so a large job spends its time on its work: the job page polls about once a second."""
 
-    def __init__(self, job: Job, every: int = 200) -> None:
+    def __init__(self, job: Job, interval: float = 0.5, clock: Callable[[], float] = time.monotonic) -> None:
         self.job = job
-        self.every = every
+        self.interval = interval
+        self.clock = clock
+        self._written = clock()
         self._lines: list[str] = []
 
     def total(self, total: int) -> None:
@@ -50,8 +54,9 @@ class Progress:
 
     def advance(self, done: int, *, force: bool = False) -> None:
         self.job.progress_done = done
-        if force or done % self.every == 0 or done == self.job.progress_total:
+        if force or done == self.job.progress_total or self.clock() - self._written >= self.interval:
             Job.objects.filter(pk=self.job.pk).update(progress_done=done)
+            self._written = self.clock()
 
     def log(self, line: str) -> None:
         self._lines.append(line)

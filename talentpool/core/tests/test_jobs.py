@@ -56,6 +56,23 @@ def test_execute_job_runs_the_handler_once(admin_user):
     assert job.result_file.read() == "完成".encode()
 
 
+def test_progress_is_written_at_most_every_interval_and_when_done_or_forced(admin_user):
+    job = _job("test.ok", admin_user)
+    now = [100]
+    progress = jobs.Progress(job, interval=500, clock=lambda: now[0])  # clock in milliseconds here
+    progress.total(1200)
+    written = []
+    for done in range(1, 1201):
+        now[0] += 1  # a row a millisecond: 500 ms after the last write, the next one
+        progress.advance(done)
+        stored = Job.objects.values_list("progress_done", flat=True).get(pk=job.pk)
+        if not written or stored != written[-1]:
+            written.append(stored)
+    assert written == [0, 500, 1000, 1200]  # and the last row, however soon after the last write
+    progress.advance(5, force=True)
+    assert Job.objects.values_list("progress_done", flat=True).get(pk=job.pk) == 5
+
+
 def test_a_clean_failure_shows_its_message(admin_user):
     job = _job("test.clean_failure", admin_user)
     jobs.execute_job(job.pk)
