@@ -91,3 +91,15 @@ def test_the_worker_list_works_on_a_phone(phone_page: Page, live_server, admin_u
     expect(phone_page.get_by_role("link", name="慎建民")).to_be_visible()
     width = phone_page.evaluate("document.documentElement.scrollWidth")
     assert width <= 390 + 1  # the table scrolls inside its container, not the whole page
+    # Chinese text may break after any character: cells stay on one line and the table scrolls
+    # sideways, instead of squeezing the enterprise name to a column one character wide.
+    heights = phone_page.evaluate(
+        "[...document.querySelectorAll('.table-container tbody tr')].map(r => r.getBoundingClientRect().height)"
+    )
+    line = phone_page.evaluate("parseFloat(getComputedStyle(document.querySelector('.table-container td')).lineHeight)")
+    assert heights and max(heights) < 2 * line, (heights, line)
+    table, container = phone_page.evaluate(
+        "(() => { const t = document.querySelector('.table-container table');"
+        " return [t.scrollWidth, t.parentElement.clientWidth]; })()"
+    )
+    assert table > container  # the long row scrolls inside its container
