@@ -44,6 +44,19 @@ class DateInput(forms.DateInput):
         super().__init__(**kwargs)
 
 
+class DateRange(forms.MultiWidget):
+    """Two date pickers side by side, "from" and "to" (django-filter's ``_after`` / ``_before``
+    names, for DateFromToRangeFilter); its stock widget stacks two text boxes around a dash."""
+
+    template_name = "core/widgets/date_range.html"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__({"after": DateInput(), "before": DateInput()}, attrs)
+
+    def decompress(self, value: Any) -> list[Any]:
+        return [value.start, value.stop] if value else [None, None]
+
+
 class ValueChoices(BaseChoiceIterator):
     """The choices of a ModelChoiceField read as ``(pk, label)`` pairs by ``values_list``, for a
     model whose label is one column: no model instance for each of a district's 430 enterprises.

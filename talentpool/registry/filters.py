@@ -9,7 +9,7 @@ from django.db.models import QuerySet
 from django.forms import ModelChoiceField
 from django.utils.translation import gettext_lazy as _
 
-from talentpool.core.forms import FastSelect, ValueChoices, style_fields
+from talentpool.core.forms import DateRange, FastSelect, ValueChoices, style_fields
 
 from .choices import Education, HonourLevel, Ownership, Sex, SkillLevel
 from .models import Certificate, Enterprise, Honour, Industry, Worker
@@ -101,7 +101,7 @@ class CertificateFilter(StyledFilterSet):
     enterprise = django_filters.ModelChoiceFilter(
         label=_("enterprise"), queryset=Enterprise.objects.none(), field_name="worker__current_enterprise"
     )
-    issued_on = django_filters.DateFromToRangeFilter(label=_("issued on"))
+    issued_on = django_filters.DateFromToRangeFilter(label=_("issued on"), widget=DateRange)
 
     class Meta:
         model = Certificate

@@ -365,3 +365,21 @@ def test_saving_the_enterprise_form_unchanged_keeps_the_contact_phone(as_admin, 
     enterprise = Enterprise.objects.get(pk=enterprise_a.pk)
     assert (enterprise.contact_phone, enterprise.contact_name) == ("13955556666", "沈经理")
     assert AuditLog.objects.get().changes == {"contact_name": ["", "沈经理"]}
+
+
+def test_certificates_filter_by_an_issue_date_range_with_two_date_pickers(as_admin, worker_a):
+    from .factories import CertificateFactory
+
+    for day in (datetime.date(2019, 12, 31), datetime.date(2020, 1, 1), datetime.date(2020, 12, 31),
+                datetime.date(2021, 1, 1)):
+        CertificateFactory(worker=worker_a, issued_on=day)
+    response = as_admin.get("/registry/certificates/", {"issued_on_after": "2020-01-01",
+                                                        "issued_on_before": "2020-12-31"})
+    shown = sorted(c.issued_on for c in response.context["table"].data)
+    assert shown == [datetime.date(2020, 1, 1), datetime.date(2020, 12, 31)]  # both ends included
+    html = response.content.decode()
+    assert '<input type="date" name="issued_on_after" value="2020-01-01"' in html
+    assert '<input type="date" name="issued_on_before" value="2020-12-31"' in html
+    only_from = as_admin.get("/registry/certificates/", {"issued_on_after": "2020-06-01"})
+    assert sorted(c.issued_on for c in only_from.context["table"].data) == [datetime.date(2020, 12, 31),
+                                                                             datetime.date(2021, 1, 1)]
