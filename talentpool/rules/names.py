@@ -16,6 +16,7 @@ from pypinyin import Style, lazy_pinyin, pinyin
 from talentpool.rules.text import normalise_text
 
 __all__ = [
+    "COMMON_SURNAMES",
     "COMPOUND_SURNAMES",
     "MAX_KEYS",
     "SURNAME_READINGS",
@@ -83,7 +84,26 @@ SURNAME_READINGS: dict[str, tuple[str, ...]] = {
     "应": ("ying",),
     "晟": ("cheng",),
     "阿": ("a",),
+    "能": ("nai", "neng"),
+    "乜": ("nie", "mie"),
+    "宓": ("mi", "fu"),
 }
+
+#: Single-character surnames of the Hundred Family Surnames (百家姓). Most characters have several
+#: dictionary readings (王 wang/yu, 方 fang/pang/wang/feng); for these surnames the reading is
+#: the common one, plus any in :data:`SURNAME_READINGS`, so typing ``ww`` finds 王伟 but not 方伟.
+#: Surnames not listed here may be read any way the dictionary allows.
+COMMON_SURNAMES: frozenset[str] = frozenset(
+    "赵钱孙李周吴郑王冯陈褚卫蒋沈韩杨朱秦尤许何吕施张孔曹严华金魏陶姜戚谢邹喻柏水窦章云苏潘葛奚范彭郎"
+    "鲁韦昌马苗凤花方俞任袁柳酆鲍史唐费廉岑薛雷贺倪汤滕殷罗毕郝邬安常乐于时傅皮卞齐康伍余元卜顾孟平黄"
+    "和穆萧尹姚邵湛汪祁毛禹狄米贝明臧计伏成戴谈宋茅庞熊纪舒屈项祝董梁杜阮蓝闵席季麻强贾路娄危江童颜郭"
+    "梅盛林刁钟徐邱骆高夏蔡田樊胡凌霍虞万支柯昝管卢莫经房裘缪干解应宗丁宣贲邓郁单杭洪包诸左石崔吉钮龚"
+    "程嵇邢滑裴陆荣翁荀羊於惠甄曲家封芮羿储靳汲邴糜松井段富巫乌焦巴弓牧隗山谷车侯宓蓬全郗班仰秋仲伊宫"
+    "宁仇栾暴甘钭厉戎祖武符刘景詹束龙叶幸司韶郜黎蓟薄印宿白怀蒲邰从鄂索咸籍赖卓蔺屠蒙池乔阴鬱胥能苍双"
+    "闻莘党翟谭贡劳逄姬申扶堵冉宰郦雍卻璩桑桂濮牛寿通边扈燕冀郏浦尚农温别庄晏柴瞿阎充慕连茹习宦艾鱼容"
+    "向古易慎戈廖庾终暨居衡步都耿满弘匡国文寇广禄阙东欧殳沃利蔚越夔隆师巩厍聂晁勾敖融冷訾辛阚那简饶空"
+    "曾毋沙乜养鞠须丰巢关蒯相查后荆红游竺权逯盖益桓公闫肖覃"
+)
 
 #: Two-character surnames with their readings (syllables).
 COMPOUND_SURNAMES: dict[str, tuple[str, ...]] = {
@@ -186,8 +206,8 @@ def _cached_surname_readings(surname: str) -> tuple[tuple[str, ...], ...]:
     for reading in known:
         add([reading])
     add(_syllables(surname))
-    if not known:
-        # Not a surname we know: every dictionary reading of the character may be meant.
+    if not known and surname not in COMMON_SURNAMES:
+        # A rare surname: every dictionary reading of the character may be meant.
         for reading in pinyin(surname, style=Style.NORMAL, heteronym=True)[0]:
             add(_ASCII_WORD.findall(reading.lower()))
     return tuple(tuple(r) for r in readings)

@@ -143,3 +143,26 @@ def test_enterprise_search_by_name_and_credit_code(as_admin, world, enterprise_b
 def test_enterprise_search_by_an_operator_stays_in_scope(as_operator_a, world):
     response = as_operator_a.get("/registry/enterprises/?q=湖笔")
     assert list(response.context["object_list"]) == []
+
+
+def test_initials_find_a_common_surname_by_its_common_reading_only(enterprise_a):
+    WorkerFactory(name="王伟", enterprise=enterprise_a)
+    WorkerFactory(name="方伟", enterprise=enterprise_a)
+    assert _names(Worker.objects.search("ww")) == ["王伟"]  # 方 is not read wang here
+    assert _names(Worker.objects.search("fw")) == ["方伟"]
+    assert _names(Worker.objects.search("pangwei")) == []
+
+
+def test_migration_0008_refreshes_stored_keys_written_by_the_earlier_rule(enterprise_a):
+    import importlib
+
+    from django.apps import apps
+
+    fang = WorkerFactory(name="方伟", enterprise=enterprise_a)
+    wang = WorkerFactory(name="王伟", enterprise=enterprise_a)
+    Worker.objects.filter(pk=fang.pk).update(name_search="fangwei fw pangwei pw wangwei ww fengwei")
+    refresh = importlib.import_module("talentpool.registry.migrations.0008_refresh_name_keys").refresh_name_keys
+    refresh(apps, None)
+    stored = dict(Worker.objects.values_list("name", "name_search"))
+    assert stored == {"方伟": "fangwei fw", "王伟": "wangwei ww"}
+    assert Worker.objects.get(pk=wang.pk).name_sort == "wang wei"

@@ -41,6 +41,12 @@ def test_search_keys_start_with(name: str, expected: list[str]) -> None:
         ("沈从文", ["shencongwen", "scw"]),
         ("欧阳娜娜", ["ouyangnana", "oynn"]),
         ("张", ["zhang", "z"]),
+        # Common surnames read the common way only (方 is also pang/wang/feng, 王 also yu).
+        ("方伟", ["fangwei", "fw"]),
+        ("王伟", ["wangwei", "ww"]),
+        ("能静", ["naijing", "nj", "nengjing"]),
+        # A rare surname may be read any way the dictionary allows.
+        ("隰朋", ["xipeng", "xp", "xiepeng"]),
         ("  张　三 ", ["zhangsan", "zs"]),
         ("", []),
         ("   ", []),
