@@ -8,7 +8,7 @@ from datetime import date
 from enum import StrEnum
 from typing import NamedTuple
 
-from talentpool.rules.text import normalise_code
+from talentpool.rules.text import after_today, normalise_code
 
 __all__ = [
     "PROVINCE_CODES",
@@ -28,7 +28,6 @@ WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 CHECK_CHARS = "10X98765432"
 _ZEROS = 48 * sum(WEIGHTS)
 MIN_BIRTH_YEAR = 1800
-_STARTED_ON = date.today()  # never later than today: asking the clock for each number is slow
 
 #: First two digits of region codes in force (provinces, plus 71 Taiwan, 81 Hong Kong,
 #: 82 Macao and 83, used on residence permits of Taiwan residents).
@@ -102,12 +101,9 @@ def _birth_date(digits: str, today: date | None) -> date:
         born = date(year, month, day)
     except ValueError:
         raise _invalid_birth(digits, f"{year} 年 {month} 月没有 {day} 日") from None
-    if today is None:
-        if born <= _STARTED_ON:  # not after the day this process started: not in the future
-            return born
-        today = date.today()
-    if born > today:
-        raise _invalid_birth(digits, f"晚于今天（{today.isoformat()}）")
+    future = born > today if today is not None else after_today(born)
+    if future:
+        raise _invalid_birth(digits, f"晚于今天（{(today or date.today()).isoformat()}）")
     return born
 
 

@@ -12,6 +12,7 @@ __all__ = [
     "MAX_YEAR",
     "MIN_YEAR",
     "InvalidDate",
+    "after_today",
     "normalise_code",
     "normalise_text",
     "parse_loose_date",
@@ -39,6 +40,15 @@ def normalise_text(s: str) -> str:
         return " ".join(s.split())
     s = unicodedata.normalize("NFKC", s).translate(_INVISIBLE)
     return " ".join(s.split())
+
+
+_STARTED_ON = date.today()  # when this process started: never later than today
+
+
+def after_today(day: date) -> bool:
+    """Whether ``day`` is later than today. Asks the clock only for days after the process started:
+    an import checks tens of thousands of dates, and reading the clock is most of such a check."""
+    return day > _STARTED_ON and day > date.today()
 
 
 def normalise_code(s: str) -> str:

@@ -19,7 +19,7 @@ from typing import Any
 from talentpool.rules import masking
 from talentpool.rules.idnumber import looks_like_excel_mangled, mask_id_number, parse_id_number
 from talentpool.rules.skills import SkillLevel
-from talentpool.rules.text import normalise_code, normalise_text, parse_loose_date
+from talentpool.rules.text import after_today, normalise_code, normalise_text, parse_loose_date
 from talentpool.rules.uscc import validate_uscc
 
 from ..choices import Education, HonourLevel, Ownership, RetirementCategory
@@ -27,7 +27,6 @@ from ..choices import Education, HonourLevel, Ownership, RetirementCategory
 Cell = str | float | int | bool | datetime.date | datetime.datetime | datetime.time | datetime.timedelta | None
 
 MAX_ROWS = 50_000
-_STARTED_ON = datetime.date.today()  # never later than today
 
 
 class ImportKind(StrEnum):
@@ -120,7 +119,7 @@ def parse_uscc_cell(value: Cell, text: str) -> str:
 
 def parse_date_cell(value: Cell, text: str) -> datetime.date:
     day = parse_loose_date(text if isinstance(value, str) else value)
-    if day > _STARTED_ON and day > datetime.date.today():  # the clock only for recent days: it is slow
+    if after_today(day):
         raise CellError(f"日期 {day.isoformat()} 晚于今天")
     return day
 

@@ -155,3 +155,16 @@ def test_excel_serial_round_trip(d: date) -> None:
     assert parse_loose_date(serial) == d
     assert parse_loose_date(float(serial) + 0.5) == d
     assert parse_loose_date(d - timedelta(days=0)) == d
+
+
+def test_after_today_asks_the_clock_for_days_after_the_process_started(monkeypatch) -> None:
+    from datetime import date, timedelta
+
+    from talentpool.rules import text
+
+    today = date.today()
+    assert (text.after_today(today - timedelta(days=1)), text.after_today(today)) == (False, False)
+    assert text.after_today(today + timedelta(days=1)) is True
+    # A process started days ago: a day since then is checked against the real clock.
+    monkeypatch.setattr(text, "_STARTED_ON", today - timedelta(days=3))
+    assert (text.after_today(today - timedelta(days=1)), text.after_today(today + timedelta(days=1))) == (False, True)
