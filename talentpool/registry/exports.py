@@ -68,13 +68,20 @@ def enterprise_columns() -> list[Column]:
     ]
 
 
+def _owner_columns() -> list[Column]:
+    """Whose record a row is (certificates, honours): the worker's name, masked ID and employer."""
+    return [
+        Column(_("name"), lambda r: r.worker.name, 10),
+        Column(_("ID number"), lambda r: r.worker.id_number_masked, 22),
+        Column(
+            _("enterprise"), lambda r: r.worker.current_enterprise.name if r.worker.current_enterprise_id else "", 28
+        ),
+    ]
+
+
 def certificate_columns() -> list[Column]:
     return [
-        Column(_("name"), lambda c: c.worker.name, 10),
-        Column(_("ID number"), lambda c: c.worker.id_number_masked, 22),
-        Column(
-            _("enterprise"), lambda c: c.worker.current_enterprise.name if c.worker.current_enterprise_id else "", 28
-        ),
+        *_owner_columns(),
         Column(_("certificate number"), lambda c: c.number, 26),
         Column(_("skill level"), lambda c: c.get_level_display(), 16),
         Column(_("occupation (as printed)"), lambda c: c.occupation_name, 16),
@@ -85,11 +92,7 @@ def certificate_columns() -> list[Column]:
 
 def honour_columns() -> list[Column]:
     return [
-        Column(_("name"), lambda h: h.worker.name, 10),
-        Column(_("ID number"), lambda h: h.worker.id_number_masked, 22),
-        Column(
-            _("enterprise"), lambda h: h.worker.current_enterprise.name if h.worker.current_enterprise_id else "", 28
-        ),
+        *_owner_columns(),
         Column(_("honour"), lambda h: h.name, 20),
         Column(_("level"), lambda h: h.get_level_display(), 8),
         Column(_("awarded on"), lambda h: h.awarded_on, 12),

@@ -15,7 +15,23 @@ LEVEL_LABELS = dict(SkillLevel.choices)
 EDUCATION_LABELS = dict(Education.choices)
 
 
-class WorkerTable(tables.Table):
+class ListTable(tables.Table):
+    """What every registry list table shares."""
+
+    class Meta:
+        empty_text = _("No records match.")
+        attrs = {"class": "table table-hover table-sm align-middle mb-0"}
+
+
+class WorkerRecordTable(ListTable):
+    """A list of records that belong to a worker (certificates, honours): whose, and where they work."""
+
+    worker = tables.Column(linkify=True, order_by=("worker__name",))
+    enterprise = tables.Column(verbose_name=_("enterprise"), accessor="worker__current_enterprise__name",
+                               order_by=("worker__current_enterprise__name",))
+
+
+class WorkerTable(ListTable):
     name = tables.Column(linkify=True, order_by=("name_sort", "name", "pk"))  # pinyin order
     id_number_masked = tables.Column(verbose_name=_("ID number"), orderable=False, attrs={"td": {"class": "masked"}})
     current_enterprise = tables.Column(verbose_name=_("enterprise"), order_by=("current_enterprise__name",))
@@ -25,13 +41,11 @@ class WorkerTable(tables.Table):
     skill_level = tables.Column()
     birth_date = tables.DateColumn(format="Y-m-d")
 
-    class Meta:
+    class Meta(ListTable.Meta):
         model = Worker
         template_name = "registry/tables/worker.html"
-        empty_text = _("No records match.")
         fields = ["name", "id_number_masked", "sex", "birth_date", "current_enterprise", "industry",
                   "skill_level", "education", "is_frontline"]
-        attrs = {"class": "table table-hover table-sm align-middle mb-0"}
 
     def body_html(self) -> SafeString:
         """The page's rows, written in Python: Django's template engine took most of a list
@@ -59,41 +73,29 @@ class WorkerTable(tables.Table):
         return mark_safe("\n".join(rows))  # every value above is escaped
 
 
-class EnterpriseTable(tables.Table):
+class EnterpriseTable(ListTable):
     name = tables.Column(linkify=True)
     worker_count = tables.Column(verbose_name=_("workers"), orderable=True)
 
-    class Meta:
+    class Meta(ListTable.Meta):
         model = Enterprise
         template_name = "registry/tables/enterprise.html"
-        empty_text = _("No records match.")
         fields = ["name", "uscc", "industry", "ownership", "is_above_scale", "town", "worker_count"]
-        attrs = {"class": "table table-hover table-sm align-middle mb-0"}
 
 
-class CertificateTable(tables.Table):
-    worker = tables.Column(linkify=True, order_by=("worker__name",))
-    enterprise = tables.Column(verbose_name=_("enterprise"), accessor="worker__current_enterprise__name",
-                               order_by=("worker__current_enterprise__name",))
+class CertificateTable(WorkerRecordTable):
     issued_on = tables.DateColumn(format="Y-m-d")
 
-    class Meta:
+    class Meta(ListTable.Meta):
         model = Certificate
         template_name = "registry/tables/certificate.html"
-        empty_text = _("No records match.")
         fields = ["number", "worker", "enterprise", "level", "occupation_name", "issuer", "issued_on"]
-        attrs = {"class": "table table-hover table-sm align-middle mb-0"}
 
 
-class HonourTable(tables.Table):
-    worker = tables.Column(linkify=True, order_by=("worker__name",))
-    enterprise = tables.Column(verbose_name=_("enterprise"), accessor="worker__current_enterprise__name",
-                               order_by=("worker__current_enterprise__name",))
+class HonourTable(WorkerRecordTable):
     awarded_on = tables.DateColumn(format="Y-m-d")
 
-    class Meta:
+    class Meta(ListTable.Meta):
         model = Honour
         template_name = "registry/tables/honour.html"
-        empty_text = _("No records match.")
         fields = ["name", "level", "worker", "enterprise", "awarded_on", "issuer"]
-        attrs = {"class": "table table-hover table-sm align-middle mb-0"}
