@@ -103,6 +103,11 @@ class AuditAction(models.TextChoices):
     LOCKED = "locked", _("locked out")
 
 
+def audit_action_choices() -> list[tuple[str, str]]:
+    """The audit actions' labels. A callable, so that a new action needs no migration."""
+    return AuditAction.choices
+
+
 class AuditLog(models.Model):
     """Who did what to which object, when, from where, with the values before and after.
 
@@ -117,7 +122,7 @@ class AuditLog(models.Model):
         db_constraint=False,
     )
     actor_label = models.CharField(_("user"), max_length=150, blank=True)
-    action = models.CharField(_("action"), max_length=16, choices=AuditAction.choices)
+    action = models.CharField(_("action"), max_length=64, choices=audit_action_choices)
     content_type = models.ForeignKey(  # indexed by (content_type, object_id): see Meta.indexes
         ContentType, null=True, blank=True, on_delete=models.SET_NULL, db_constraint=False, db_index=False
     )
