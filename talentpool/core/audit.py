@@ -1,18 +1,44 @@
-"""Writing the audit log. Services call ``record`` inside their transaction."""
+"""Writing the audit log. Services call ``record`` inside their transaction.
+
+The log is a hash chain (MLPS 2.0 security audit: records protected against deletion,
+modification and overwriting): each record's ``hash`` is an HMAC-SHA256 over a canonical JSON of
+its fields and the previous record's hash. The key is derived (HKDF) from ENCRYPTION_KEY, not
+SECRET_KEY: it must live as long as the log, and someone who can write to the database but does
+not hold the key cannot recompute the chain after editing, inserting or deleting a record.
+Every writer locks the chain head (``AuditChain``) first, so concurrent transactions append one
+after the other and never fork the chain; ``verify_audit`` walks it.
+"""
 
 from __future__ import annotations
 
+import base64
 import datetime
 import decimal
+import functools
+import hashlib
+import hmac
+import ipaddress
+import json
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
 from typing import Any
 
+from cryptography.hazmat.primitives.hashes import SHA256
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.db import models
+from django.db import models, transaction
 
 from .context import current_ip
-from .models import AuditAction, AuditLog, User
+from .models import AuditAction, AuditChain, AuditLog, User
 
 _AS_IS = frozenset({str, int, bool, float, type(None)})
+
+# The fields a record's hash covers, by attribute name, in the order of AuditLog.
+CHAINED_FIELDS = (
+    "at", "actor_id", "actor_label", "action", "content_type_id", "object_id", "object_repr", "changes", "ip_address",
+)
+HEAD_PK = 1
 
 
 def _plain(value: Any) -> Any:
@@ -36,6 +62,73 @@ def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
     }
 
 
+# The chain --------------------------------------------------------------------------------
+
+
+@functools.cache
+def _chain_key(key: str) -> bytes:
+    master = base64.urlsafe_b64decode(key.encode())
+    return HKDF(algorithm=SHA256(), length=32, salt=None, info=b"talentpool audit chain v1").derive(master)
+
+
+def _utc(at: datetime.datetime) -> str:
+    return at.astimezone(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+@functools.lru_cache(maxsize=256)
+def _ip(value: str) -> str:
+    """The address as the column gives it back (IPv6 compressed, as both backends store it)."""
+    return str(ipaddress.ip_address(value))
+
+
+_dumps = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":"), allow_nan=False).encode
+
+
+def seal(row: Mapping[str, Any], prev_hash: str) -> str:
+    """The hash of a record with the fields ``row`` (attribute names, values as stored) that
+    follows a record whose hash is ``prev_hash``. Sorted keys and UTC microsecond times, so the
+    value read back from either database (jsonb reorders keys) gives the same hash."""
+    ip = row["ip_address"]
+    payload = _dumps({
+        "at": _utc(row["at"]),
+        "actor_id": row["actor_id"],
+        "actor_label": row["actor_label"],
+        "action": str(row["action"]),
+        "content_type_id": row["content_type_id"],
+        "object_id": str(row["object_id"]),
+        "object_repr": row["object_repr"],
+        "changes": row["changes"],
+        "ip_address": _ip(ip) if ip else None,
+        "prev_hash": prev_hash,
+    })
+    return hmac.new(_chain_key(settings.ENCRYPTION_KEY), payload.encode(), hashlib.sha256).hexdigest()
+
+
+def _locked_head() -> AuditChain:
+    """The chain head, locked until the transaction ends (on SQLite the IMMEDIATE transaction
+    already holds the database's write lock). Created again after a test flush."""
+    head, _ = AuditChain.objects.select_for_update().get_or_create(pk=HEAD_PK)
+    return head
+
+
+def append_rows(rows: list[dict[str, Any]], insert: Callable[[list[dict[str, Any]]], None]) -> None:
+    """Chain ``rows`` (``{attname: value}`` for every chained field) onto the log in their order
+    and have ``insert`` store them in that order (the ids the table gives them follow it). For
+    bulk writers; ``record`` writes one."""
+    if not rows:
+        return
+    with transaction.atomic():
+        head = _locked_head()
+        prev = head.last_hash
+        for row in rows:
+            row["prev_hash"] = prev
+            row["hash"] = prev = seal(row, prev)
+        insert(rows)
+        # Under the lock nobody else appends, so the newest record is the last of ours.
+        last_id = AuditLog.objects.order_by("-id").values_list("id", flat=True)[0]
+        AuditChain.objects.filter(pk=head.pk).update(last_id=last_id, last_hash=prev)
+
+
 def record(
     actor: User | None,
     action: AuditAction | str,
@@ -44,8 +137,8 @@ def record(
     changes: dict[str, Any] | None = None,
     object_repr: str | None = None,
 ) -> AuditLog:
-    return AuditLog.objects.create(
-        actor=actor if actor is not None and actor.pk else None,
+    entry = AuditLog(
+        actor_id=actor.pk if actor is not None and actor.pk else None,
         actor_label=(actor.get_username() if actor is not None else "") or "",
         action=action,
         content_type=ContentType.objects.get_for_model(obj) if obj is not None else None,
@@ -54,3 +147,74 @@ def record(
         changes={k: _plain(v) for k, v in (changes or {}).items()},
         ip_address=current_ip.get(),
     )
+    with transaction.atomic():
+        head = _locked_head()
+        entry.prev_hash = head.last_hash
+        entry.hash = seal({name: getattr(entry, name) for name in CHAINED_FIELDS}, entry.prev_hash)
+        entry.save(force_insert=True)
+        AuditChain.objects.filter(pk=head.pk).update(last_id=entry.pk, last_hash=entry.hash)
+    return entry
+
+
+# Verifying --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ChainBreak:
+    """Where the chain first fails: the record (id, time) and how."""
+
+    kind: str  # "altered": its hash does not match its fields; "unlinked": a record before it is
+    #             missing or it was inserted; "truncated": records after it are missing
+    record_id: int | None
+    at: datetime.datetime | None
+
+
+@dataclass(frozen=True)
+class ChainReport:
+    count: int
+    first_break: ChainBreak | None
+
+    @property
+    def is_intact(self) -> bool:
+        return self.first_break is None
+
+
+def _rows(chunk_size: int) -> Iterator[dict[str, Any]]:
+    fields = ("id", *CHAINED_FIELDS, "prev_hash", "hash")
+    return AuditLog.objects.order_by("id").values(*fields).iterator(chunk_size=chunk_size)
+
+
+def verify_chain(*, chunk_size: int = 2000) -> ChainReport:
+    """Walk the log in id order from the anchor (the last purged record) to the head; stop at the
+    first record whose hash or link does not hold."""
+    head = AuditChain.objects.filter(pk=HEAD_PK).first() or AuditChain(pk=HEAD_PK)
+    expected, count = head.anchor_hash, 0
+    last: dict[str, Any] | None = None
+    for row in _rows(chunk_size):
+        if seal(row, row["prev_hash"]) != row["hash"]:
+            return ChainReport(count, ChainBreak("altered", row["id"], row["at"]))
+        if row["prev_hash"] != expected:
+            return ChainReport(count, ChainBreak("unlinked", row["id"], row["at"]))
+        expected, last = row["hash"], row
+        count += 1
+    if expected != head.last_hash or (last is not None and last["id"] != head.last_id):
+        return ChainReport(count, ChainBreak("truncated", last["id"] if last else None, last["at"] if last else None))
+    return ChainReport(count, None)
+
+
+def seal_existing(log: type[models.Model], chunk_size: int = 2000) -> tuple[int, str]:
+    """Chain the records written before the chain existed, in id order (migration 0006, with the
+    historical model). Returns the last id and hash."""
+    last_id, prev, batch = 0, "", []
+    fields = ["id", *CHAINED_FIELDS]
+    for row in log.objects.order_by("id").values(*fields).iterator(chunk_size=chunk_size):
+        entry = log(id=row["id"], prev_hash=prev)
+        entry.hash = prev = seal(row, prev)
+        batch.append(entry)
+        last_id = row["id"]
+        if len(batch) >= chunk_size:
+            log.objects.bulk_update(batch, ["prev_hash", "hash"])
+            batch = []
+    if batch:
+        log.objects.bulk_update(batch, ["prev_hash", "hash"])
+    return last_id, prev

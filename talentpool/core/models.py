@@ -108,28 +108,51 @@ def audit_action_choices() -> list[tuple[str, str]]:
     return AuditAction.choices
 
 
+class AuditLogIsAppendOnly(Exception):
+    """An attempt to change or delete an audit record (only ``purge_audit`` removes old ones)."""
+
+
+class AuditLogQuerySet(models.QuerySet):
+    """The audit log is append-only: bulk changes and deletes are refused (MLPS 2.0 security
+    audit: records are protected from deletion, modification and overwriting)."""
+
+    def update(self, **kwargs: object) -> int:
+        raise AuditLogIsAppendOnly("audit records cannot be changed")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise AuditLogIsAppendOnly("audit records cannot be deleted; old ones are purged by purge_audit")
+
+
 class AuditLog(models.Model):
     """Who did what to which object, when, from where, with the values before and after.
 
-    Personal data never appears in ``changes``: the services record masked values only."""
+    Personal data never appears in ``changes``: the services record masked values only.
+    Append-only and tamper-evident: each record's ``hash`` is an HMAC over its fields and the
+    previous record's hash (``prev_hash``), written by ``core.audit`` only; ``verify_audit``
+    walks the chain."""
 
     at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
     # No database constraints on the log's references: history must not block deleting what it
     # describes (actor_label keeps the name), and a 10,000-row import writes 10,000 records whose
-    # constraint checks were a tenth of its database time (bench_import.py).
+    # constraint checks were a tenth of its database time (bench_import.py). DO_NOTHING: deleting
+    # a user or a content type must not rewrite history (the ids are hashed into the chain).
     actor = models.ForeignKey(
-        User, verbose_name=_("user"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        User, verbose_name=_("user"), null=True, blank=True, on_delete=models.DO_NOTHING, related_name="+",
         db_constraint=False,
     )
     actor_label = models.CharField(_("user"), max_length=150, blank=True)
     action = models.CharField(_("action"), max_length=64, choices=audit_action_choices)
     content_type = models.ForeignKey(  # indexed by (content_type, object_id): see Meta.indexes
-        ContentType, null=True, blank=True, on_delete=models.SET_NULL, db_constraint=False, db_index=False
+        ContentType, null=True, blank=True, on_delete=models.DO_NOTHING, db_constraint=False, db_index=False
     )
     object_id = models.CharField(max_length=64, blank=True)
     object_repr = models.CharField(_("object"), max_length=200, blank=True)
     changes = models.JSONField(_("changes"), default=dict, blank=True)
     ip_address = models.GenericIPAddressField(_("address"), null=True, blank=True)
+    prev_hash = models.CharField(max_length=64, blank=True, editable=False)
+    hash = models.CharField(max_length=64, blank=True, editable=False)
+
+    objects = AuditLogQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("audit record")
@@ -139,6 +162,35 @@ class AuditLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_label} {self.action} {self.object_repr}"
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        if not self._state.adding:
+            raise AuditLogIsAppendOnly("audit records cannot be changed")
+        if not self.hash:
+            raise AuditLogIsAppendOnly("audit records are written by core.audit.record, which chains them")
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+    def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
+        raise AuditLogIsAppendOnly("audit records cannot be deleted; old ones are purged by purge_audit")
+
+
+class AuditChain(models.Model):
+    """The head of the audit log's hash chain, one row. Every writer locks it first, so two
+    transactions never chain onto the same record. ``last_*`` is the newest record (a deleted
+    tail shows), ``anchor_*`` the last purged one, which the oldest kept record chains from."""
+
+    last_id = models.BigIntegerField(default=0)
+    last_hash = models.CharField(max_length=64, blank=True)
+    anchor_id = models.BigIntegerField(default=0)
+    anchor_hash = models.CharField(max_length=64, blank=True)
+    anchor_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("audit chain")
+        verbose_name_plural = _("audit chain")
+
+    def __str__(self) -> str:
+        return f"{self.last_id} {self.last_hash[:12]}"
 
 
 class JobStatus(models.TextChoices):

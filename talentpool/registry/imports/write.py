@@ -18,7 +18,7 @@ from django.db import connection, models, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from talentpool.core.audit import _plain, record
+from talentpool.core.audit import _plain, append_rows, record
 from talentpool.core.context import current_ip
 from talentpool.core.crypto import EncryptedTextField, encrypt
 from talentpool.core.models import AuditAction, AuditLog, User
@@ -168,7 +168,8 @@ class AuditBatch:
         })
 
     def save(self) -> None:
-        insert_rows(AuditLog, self.entries)
+        """Chain the records onto the audit log (under its lock, in order) and COPY them."""
+        append_rows(self.entries, functools.partial(insert_rows, AuditLog))
 
 
 class Writer:
