@@ -11,6 +11,7 @@ from typing import NamedTuple
 from talentpool.rules.text import after_today, normalise_code
 
 __all__ = [
+    "CHECK_MISMATCH",
     "PROVINCE_CODES",
     "IdNumber",
     "InvalidIdNumber",
@@ -28,6 +29,7 @@ WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 CHECK_CHARS = "10X98765432"
 _ZEROS = 48 * sum(WEIGHTS)
 MIN_BIRTH_YEAR = 1800
+CHECK_MISMATCH = "身份证号码校验位不符，请对照证件核对"
 
 #: First two digits of region codes in force (provinces, plus 71 Taiwan, 81 Hong Kong,
 #: 82 Macao and 83, used on residence permits of Taiwan residents).
@@ -126,9 +128,10 @@ def parse_id_number(text: str, *, today: date | None = None) -> IdNumber:
     if not ("0" <= number[17] <= "9" or number[17] == "X"):
         raise InvalidIdNumber(f"身份证号码第 18 位“{number[17]}”应为数字或 X")
     born = _birth_date(number[6:14], today)
-    expected = compute_check_char(number[:17])
-    if number[17] != expected:
-        raise InvalidIdNumber(f"身份证号码校验位错误：应为 {expected}，实为 {number[17]}")
+    # The message never names the expected character: a clerk told it would "correct" a mistyped
+    # number into a valid one that is someone else's.
+    if number[17] != compute_check_char(number[:17]):
+        raise InvalidIdNumber(CHECK_MISMATCH)
     sex = Sex.MALE if int(number[16]) % 2 else Sex.FEMALE
     return IdNumber(number, born, sex, number[:6])
 

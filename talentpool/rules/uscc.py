@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from talentpool.rules.text import normalise_code
 
-__all__ = ["ALPHABET", "InvalidUscc", "compute_uscc_check", "normalise_uscc", "validate_uscc"]
+__all__ = ["ALPHABET", "CHECK_MISMATCH", "InvalidUscc", "compute_uscc_check", "normalise_uscc", "validate_uscc"]
 
 ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
 _VALUES = {char: value for value, char in enumerate(ALPHABET)}
 _LOOKALIKES = {"O": "0", "I": "1"}
+CHECK_MISMATCH = "统一社会信用代码校验位不符，请对照营业执照核对"
 
 
 class InvalidUscc(ValueError):
@@ -52,7 +53,7 @@ def validate_uscc(text: str) -> str:
     if len(code) != 18:
         raise InvalidUscc(f"统一社会信用代码应为 18 位，实为 {len(code)} 位")
     _check_alphabet(code, "统一社会信用代码")
-    expected = compute_uscc_check(code[:17])
-    if code[17] != expected:
-        raise InvalidUscc(f"统一社会信用代码校验位错误：应为 {expected}，实为 {code[17]}")
+    # Never name the expected character: a mistyped code "corrected" by it is another enterprise's.
+    if code[17] != compute_uscc_check(code[:17]):
+        raise InvalidUscc(CHECK_MISMATCH)
     return code

@@ -45,7 +45,7 @@ def test_valid(text: str, number: str, birth: date, sex: Sex, region: str) -> No
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ("36042619910102009X", "身份证号码校验位错误：应为 3，实为 X"),
+        ("36042619910102009X", "身份证号码校验位不符，请对照证件核对"),
         ("360426199113010079", "身份证号码中的出生日期 19911301 无效：月份应在 01–12 之间"),
         ("360426199102300079", "1991 年 2 月没有 30 日"),
         ("", "身份证号码为空"),
@@ -171,3 +171,18 @@ def test_arbitrary_text_parses_or_raises_invalid(text: str) -> None:
         parse_id_number(text, today=TODAY)
     except InvalidIdNumber as exc:
         assert str(exc)
+
+
+@given(valid_ids(), st.sampled_from("0123456789X"))
+@settings(max_examples=300)
+def test_a_wrong_check_character_is_refused_without_naming_the_right_one(
+    case: tuple[str, date, int], typed: str
+) -> None:
+    number = case[0]
+    if typed == number[17]:
+        return
+    with pytest.raises(InvalidIdNumber) as info:
+        parse_id_number(number[:17] + typed, today=TODAY)
+    # naming the expected character invites "correcting" a mistyped number into someone else's
+    assert str(info.value) == "身份证号码校验位不符，请对照证件核对"
+    assert number[17] not in str(info.value) and typed not in str(info.value)

@@ -31,7 +31,7 @@ def test_letter_in_first_position_is_legal() -> None:
 @pytest.mark.parametrize(
     ("text", "messages"),
     [
-        ("91110000600037341N", ["统一社会信用代码校验位错误：应为 L，实为 N"]),
+        ("91110000600037341N", ["统一社会信用代码校验位不符，请对照营业执照核对"]),
         (
             "9111000060003IOZSV",
             [
@@ -102,3 +102,16 @@ def test_arbitrary_text_validates_or_raises_invalid(text: str) -> None:
         validate_uscc(text)
     except InvalidUscc as exc:
         assert str(exc)
+
+
+@given(_first17, st.sampled_from(ALPHABET))
+@settings(max_examples=300)
+def test_a_wrong_check_character_is_refused_without_naming_the_right_one(first17: str, typed: str) -> None:
+    expected = compute_uscc_check(first17)
+    if typed == expected:
+        return
+    with pytest.raises(InvalidUscc) as info:
+        validate_uscc(first17 + typed)
+    # naming the expected character invites "correcting" a mistyped code into another enterprise's
+    assert str(info.value) == "统一社会信用代码校验位不符，请对照营业执照核对"
+    assert expected not in str(info.value) and typed not in str(info.value)
