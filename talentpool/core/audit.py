@@ -15,7 +15,6 @@ import base64
 import datetime
 import decimal
 import functools
-import hashlib
 import hmac
 import ipaddress
 import json
@@ -27,7 +26,8 @@ from cryptography.hazmat.primitives.hashes import SHA256
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.db import models, transaction
+from django.db import connection, models, transaction
+from django.utils import timezone
 
 from .context import current_ip
 from .models import AuditAction, AuditChain, AuditLog, User
@@ -71,6 +71,7 @@ def _chain_key(key: str) -> bytes:
     return HKDF(algorithm=SHA256(), length=32, salt=None, info=b"talentpool audit chain v1").derive(master)
 
 
+@functools.lru_cache(maxsize=256)  # a bulk import's records share one time
 def _utc(at: datetime.datetime) -> str:
     return at.astimezone(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
@@ -81,7 +82,7 @@ def _ip(value: str) -> str:
     return str(ipaddress.ip_address(value))
 
 
-_dumps = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":"), allow_nan=False).encode
+_dumps = json.JSONEncoder(sort_keys=True, separators=(",", ":"), allow_nan=False).encode
 
 
 def seal(row: Mapping[str, Any], prev_hash: str) -> str:
@@ -89,7 +90,7 @@ def seal(row: Mapping[str, Any], prev_hash: str) -> str:
     follows a record whose hash is ``prev_hash``. Sorted keys and UTC microsecond times, so the
     value read back from either database (jsonb reorders keys) gives the same hash."""
     ip = row["ip_address"]
-    payload = _dumps({
+    payload = _dumps({  # the fields by name, for a format that explains itself
         "at": _utc(row["at"]),
         "actor_id": row["actor_id"],
         "actor_label": row["actor_label"],
@@ -101,7 +102,7 @@ def seal(row: Mapping[str, Any], prev_hash: str) -> str:
         "ip_address": _ip(ip) if ip else None,
         "prev_hash": prev_hash,
     })
-    return hmac.new(_chain_key(settings.ENCRYPTION_KEY), payload.encode(), hashlib.sha256).hexdigest()
+    return hmac.digest(_chain_key(settings.ENCRYPTION_KEY), payload.encode(), "sha256").hex()
 
 
 def _locked_head() -> AuditChain:
@@ -136,10 +137,13 @@ def record(
     *,
     changes: dict[str, Any] | None = None,
     object_repr: str | None = None,
+    actor_label: str = "",
 ) -> AuditLog:
+    """Append a record to the log (chained, under the chain's lock until the caller's transaction
+    ends). ``actor_label`` names who acted when there is no user (a management command)."""
     entry = AuditLog(
         actor_id=actor.pk if actor is not None and actor.pk else None,
-        actor_label=(actor.get_username() if actor is not None else "") or "",
+        actor_label=(actor.get_username() if actor is not None else actor_label) or "",
         action=action,
         content_type=ContentType.objects.get_for_model(obj) if obj is not None else None,
         object_id=str(obj.pk) if obj is not None and obj.pk is not None else "",
@@ -218,3 +222,71 @@ def seal_existing(log: type[models.Model], chunk_size: int = 2000) -> tuple[int,
     if batch:
         log.objects.bulk_update(batch, ["prev_hash", "hash"])
     return last_id, prev
+
+
+# Purging ----------------------------------------------------------------------------------
+
+MIN_RETENTION_DAYS = 180  # MLPS 2.0 / Cybersecurity Law art. 21: network logs kept at least six months
+
+
+class RetentionError(Exception):
+    """The purge date is inside the retention period; ``latest`` is the latest date allowed."""
+
+    def __init__(self, days: int, latest: datetime.date) -> None:
+        super().__init__(days, latest)
+        self.days, self.latest = days, latest
+
+
+class ChainBroken(Exception):
+    """The chain does not verify: purging would destroy the evidence."""
+
+    def __init__(self, report: ChainReport) -> None:
+        super().__init__(report)
+        self.report = report
+
+
+@dataclass(frozen=True)
+class Purge:
+    deleted: int
+    anchor_id: int
+
+
+def retention_days() -> int:
+    return max(MIN_RETENTION_DAYS, int(getattr(settings, "AUDIT_RETENTION_DAYS", MIN_RETENTION_DAYS)))
+
+
+def latest_purge_date(today: datetime.date | None = None) -> datetime.date:
+    """The latest ``before`` date a purge may use: every record it removes is older than the
+    retention period."""
+    return (today or timezone.localdate()) - datetime.timedelta(days=retention_days())
+
+
+@transaction.atomic
+def purge_before(day: datetime.date, *, actor_label: str = "") -> Purge:
+    """Delete the records from before ``day`` (local midnight) and anchor the chain at the last
+    one deleted, so the first kept record still verifies; audit the purge. Only the oldest
+    records go, in id order: the first record from ``day`` on and everything after it stay.
+    Raises RetentionError if ``day`` is within the retention period, ChainBroken if the chain
+    does not verify (a tampered log is kept whole for investigation)."""
+    if day > latest_purge_date():
+        raise RetentionError(retention_days(), latest_purge_date())
+    head = _locked_head()
+    report = verify_chain()
+    if not report.is_intact:
+        raise ChainBroken(report)
+    start = timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+    kept = AuditLog.objects.filter(at__gte=start).order_by("id").values_list("id", flat=True).first()
+    doomed = AuditLog.objects.order_by("id")
+    if kept is not None:
+        doomed = doomed.filter(id__lt=kept)
+    last = doomed.order_by("-id").values("id", "at", "hash").first()
+    if last is None:
+        return Purge(0, head.anchor_id)
+    with connection.cursor() as cursor:  # the queryset refuses deletes
+        cursor.execute(f"DELETE FROM {AuditLog._meta.db_table} WHERE id <= %s", [last["id"]])
+        deleted = cursor.rowcount
+    AuditChain.objects.filter(pk=head.pk).update(anchor_id=last["id"], anchor_hash=last["hash"], anchor_at=last["at"])
+    record(None, AuditAction.PURGE, object_repr=f"审计日志 {day:%Y-%m-%d} 之前", actor_label=actor_label,
+           changes={"before": day.isoformat(), "deleted": deleted, "anchor_id": last["id"],
+                    "anchor_hash": last["hash"]})
+    return Purge(deleted, last["id"])

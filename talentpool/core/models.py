@@ -101,6 +101,7 @@ class AuditAction(models.TextChoices):
     LOGIN = "login", _("logged in")
     LOGIN_FAILED = "login_failed", _("failed to log in")
     LOCKED = "locked", _("locked out")
+    PURGE = "purge", _("purged old audit records")
 
 
 def audit_action_choices() -> list[tuple[str, str]]:
