@@ -129,6 +129,9 @@ AUTH_PASSWORD_VALIDATORS = [
 # Login hardening: lock an account (per username and per address) after repeated failures.
 LOGIN_FAILURE_LIMIT = int(os.environ.get("TALENTPOOL_LOGIN_FAILURE_LIMIT", "5"))
 LOGIN_LOCKOUT_MINUTES = int(os.environ.get("TALENTPOOL_LOGIN_LOCKOUT_MINUTES", "15"))
+# Audit records are kept at least 180 days (MLPS 2.0, Cybersecurity Law art. 21); purge_audit
+# deletes older ones only, and refuses a shorter period (core.checks reports one).
+AUDIT_RETENTION_DAYS = int(os.environ.get("TALENTPOOL_AUDIT_RETENTION_DAYS", "180"))
 # Sessions end after 30 idle minutes and when the browser closes.
 SESSION_COOKIE_AGE = int(os.environ.get("TALENTPOOL_SESSION_MINUTES", "30")) * 60
 SESSION_SAVE_EVERY_REQUEST = True
