@@ -58,10 +58,12 @@ class WorkerSerializer(serializers.ModelSerializer):
     current_enterprise_name = serializers.CharField(
         source="current_enterprise.name", read_only=True, default=None, allow_null=True
     )  # null once the worker has left their last employer
+    # The year, never the date: beside the masked ID number the date is the whole number (privacy.py).
+    birth_year = serializers.IntegerField(source="birth_date.year", read_only=True)
 
     class Meta:
         model = Worker
-        fields = ["id", "name", "id_number", "sex", "birth_date", "phone", "education", "retirement_category",
+        fields = ["id", "name", "id_number", "sex", "birth_year", "phone", "education", "retirement_category",
                   "is_frontline", "work_start_date", "skill_level", "occupation", "current_enterprise",
                   "current_enterprise_name"]
 

@@ -20,6 +20,8 @@ from talentpool.core.audit import record
 from talentpool.core.models import AuditAction
 from talentpool.rules.idnumber import mask_id_number
 
+from .privacy import birth_year
+
 
 @dataclass(frozen=True)
 class Column:
@@ -41,7 +43,8 @@ def worker_columns() -> list[Column]:
         Column(_("name"), lambda w: w.name, 10),
         Column(_("ID number"), lambda w: w.id_number_masked, 22),
         Column(_("sex"), lambda w: _display(w, "sex"), 6),
-        Column(_("birth date"), lambda w: w.birth_date, 12),
+        # the year, never the date: beside the masked ID number it is the whole number (privacy.py)
+        Column(_("birth year"), birth_year, 8),
         Column(_("phone"), lambda w: w.phone_masked, 14),
         Column(_("education"), lambda w: _display(w, "education"), 14),
         Column(_("retirement category"), lambda w: _display(w, "retirement_category"), 18),

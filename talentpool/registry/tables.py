@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .choices import Education, Sex, SkillLevel
 from .models import Certificate, Enterprise, Honour, Worker
+from .privacy import BIRTH_YEAR_ORDER, birth_year
 
 SEX_LABELS = dict(Sex.choices)
 LEVEL_LABELS = dict(SkillLevel.choices)
@@ -39,12 +40,13 @@ class WorkerTable(ListTable):
     industry = tables.Column(verbose_name=_("industry"), accessor="current_enterprise__industry__name",
                              orderable=False)
     skill_level = tables.Column()
-    birth_date = tables.DateColumn(format="Y-m-d")
+    # The year, never the date: beside the masked ID number the date is the whole number (privacy.py).
+    birth_year = tables.Column(verbose_name=_("birth year"), accessor="birth_date__year", order_by=BIRTH_YEAR_ORDER)
 
     class Meta(ListTable.Meta):
         model = Worker
         template_name = "registry/tables/worker.html"
-        fields = ["name", "id_number_masked", "sex", "birth_date", "current_enterprise", "industry",
+        fields = ["name", "id_number_masked", "sex", "birth_year", "current_enterprise", "industry",
                   "skill_level", "education", "is_frontline"]
 
     def body_html(self) -> SafeString:
@@ -59,7 +61,7 @@ class WorkerTable(ListTable):
                 f'<a href="{escape(reverse("registry:worker_detail", args=[w.pk]))}">{escape(w.name)}</a>',
                 escape(w.id_number_masked),
                 escape(str(SEX_LABELS.get(w.sex, w.sex))),
-                w.birth_date.isoformat() if w.birth_date else "—",
+                str(birth_year(w)) if w.birth_date else "—",
                 escape(enterprise.name) if enterprise else "—",
                 escape(enterprise.industry.name) if enterprise and enterprise.industry else "—",
                 escape(str(LEVEL_LABELS[w.skill_level])) if w.skill_level is not None else "—",

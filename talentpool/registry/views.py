@@ -22,7 +22,7 @@ from talentpool.core.roles import Action, Role
 from talentpool.core.scoping import get_restricted_or_404
 from talentpool.core.services import reveal_field
 
-from . import services
+from . import privacy, services
 from .choices import SkillLevel
 from .exports import export_list
 from .filters import CertificateFilter, EnterpriseFilter, HonourFilter, WorkerFilter
@@ -174,6 +174,9 @@ def _worker_context(request: HttpRequest, worker: Worker) -> dict[str, Any]:
         "can_change": Worker.objects.restrict(user, Action.CHANGE).filter(pk=worker.pk).exists(),
         "can_reveal": Worker.objects.restrict(user, Action.REVEAL).filter(pk=worker.pk).exists(),
         "is_admin": user.is_admin,
+        # year only: the full date comes with the audited reveal of the ID number (privacy.py)
+        "birth": privacy.birth_label(worker),
+        "retirement": privacy.retirement_label(worker),
     }
 
 
@@ -197,7 +200,9 @@ def reveal(request: HttpRequest, pk: int, field: str) -> HttpResponse:
         raise Http404
     worker = get_restricted_or_404(Worker.objects.all(), request.user, Action.REVEAL, pk=pk)
     value = reveal_field(worker, field, actor=request.user)  # type: ignore[arg-type]
-    return render(request, "registry/_revealed.html", {"value": value or "—"})
+    # The whole ID number holds the birth date: its reveal (audited above) fills in the date too.
+    birth = privacy.revealed_birth(worker) if field == "id_number" else None
+    return render(request, "registry/_revealed.html", {"value": value or "—", "birth": birth})
 
 
 def form_page(
