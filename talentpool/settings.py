@@ -129,6 +129,10 @@ AUTH_PASSWORD_VALIDATORS = [
 # Login hardening: lock an account (per username and per address) after repeated failures.
 LOGIN_FAILURE_LIMIT = int(os.environ.get("TALENTPOOL_LOGIN_FAILURE_LIMIT", "5"))
 LOGIN_LOCKOUT_MINUTES = int(os.environ.get("TALENTPOOL_LOGIN_LOCKOUT_MINUTES", "15"))
+# Registration refused because the ID (or certificate) number is held elsewhere: the operator is
+# told nothing more, and after this many refusals in an hour registration by ID number pauses, so
+# nobody can probe who works where (registry.services.check_refusal_throttle).
+DUPLICATE_REFUSALS_PER_HOUR = int(os.environ.get("TALENTPOOL_DUPLICATE_REFUSALS_PER_HOUR", "20"))
 # Audit records are kept at least 180 days (MLPS 2.0, Cybersecurity Law art. 21); purge_audit
 # deletes older ones only, and refuses a shorter period (core.checks reports one).
 AUDIT_RETENTION_DAYS = int(os.environ.get("TALENTPOOL_AUDIT_RETENTION_DAYS", "180"))

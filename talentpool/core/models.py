@@ -102,6 +102,7 @@ class AuditAction(models.TextChoices):
     LOGIN_FAILED = "login_failed", _("failed to log in")
     LOCKED = "locked", _("locked out")
     PURGE = "purge", _("purged old audit records")
+    DUPLICATE_REFUSED = "duplicate_refused", _("registration refused (duplicate)")
 
 
 def audit_action_choices() -> list[tuple[str, str]]:

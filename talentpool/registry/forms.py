@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from django import forms
+from django.template.defaultfilters import yesno
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -16,10 +18,96 @@ from talentpool.rules.text import normalise_text
 from talentpool.rules.uscc import InvalidUscc, validate_uscc
 
 from .choices import Education, HonourLevel, RetirementCategory, SkillLevel
-from .models import Enterprise, Industry, Occupation
+from .models import Enterprise, Industry, Occupation, Worker
+from .services import WORKER_FIELDS
+
+MASKED_FIELDS = {"id_number": masking.mask_id_number, "phone": masking.mask_phone, "contact_phone": masking.mask_phone}
 
 
-class EnterpriseForm(StyledFormMixin, forms.ModelForm):
+@dataclass(frozen=True)
+class Conflict:
+    """A field whose saved value differs from what the second editor submitted (both as shown)."""
+
+    label: str
+    yours: str
+    saved: str
+
+
+class VersionedFormMixin:
+    """An edit form that carries the version of the record it was opened on (a hidden field).
+
+    When someone saved the record meanwhile (``is_stale``, or the service's EditConflict), the form
+    shows each field whose saved value differs from the submitted one (personal data masked),
+    keeps every value typed and takes on the saved version, so saving again keeps them knowingly."""
+
+    fields: dict[str, forms.Field]
+    data: Any
+    initial: dict[str, Any]
+    conflicts: list[Conflict]
+
+    def add_version_field(self, version: int) -> None:
+        self.fields["version"] = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
+        self.initial.setdefault("version", version)
+        self.conflicts = []
+
+    def saved_values(self, current: Any) -> dict[str, Any]:
+        """The field values of ``current`` as the form shows them (personal data masked)."""
+        raise NotImplementedError
+
+    def posted_version(self) -> int | None:
+        try:
+            return int(self.data.get("version", ""))
+        except (TypeError, ValueError):
+            return None  # a page from before versions existed: the edit is not checked
+
+    def is_stale(self, current: Any) -> bool:
+        posted = self.posted_version()
+        return posted is not None and posted != current.version
+
+    def _shown(self, name: str, value: Any) -> str:
+        field = self.fields[name]
+        if value in (None, ""):
+            return "—"
+        if name in MASKED_FIELDS:
+            text = str(value)
+            return text if "*" in text else MASKED_FIELDS[name](text)
+        if isinstance(field, forms.BooleanField):
+            return yesno(value)
+        if isinstance(field, forms.ModelChoiceField):
+            if isinstance(value, str | int):
+                value = field.queryset.filter(pk=value).first() if str(value).isdigit() else None
+            return str(value) if value is not None else "—"
+        if isinstance(field, forms.ChoiceField):
+            return str(dict((str(k), v) for k, v in field.choices).get(str(value), value))
+        if hasattr(value, "isoformat"):
+            return value.isoformat()
+        return str(value)
+
+    def show_conflict(self, current: Any, message: str) -> None:
+        saved = self.saved_values(current)
+        cleaned = getattr(self, "cleaned_data", {})
+        data = self.data.copy()
+        self.conflicts = []
+        for name, field in self.fields.items():
+            if name == "version" or field.disabled:
+                continue
+            if name in cleaned:
+                yours = cleaned[name]
+            elif isinstance(field, forms.BooleanField):
+                yours = field.widget.value_from_datadict(self.data, {}, name)
+            else:
+                yours = self.data.get(name, "")
+            mine, theirs = self._shown(name, yours), self._shown(name, saved.get(name))
+            if mine != theirs:
+                self.conflicts.append(Conflict(str(field.label), mine, theirs))
+            if name in MASKED_FIELDS and "*" in str(self.data.get(name, "")):
+                data[name] = saved.get(name) or ""  # not retyped: the masked saved value, left as it is
+        data["version"] = str(current.version)
+        self.data = data
+        self.add_error(None, message)  # type: ignore[attr-defined]
+
+
+class EnterpriseForm(VersionedFormMixin, StyledFormMixin, forms.ModelForm):
     contact_phone = forms.CharField(label=_("contact phone"), required=False)
 
     class Meta:
@@ -43,6 +131,13 @@ class EnterpriseForm(StyledFormMixin, forms.ModelForm):
         if operator:  # operators keep contacts current; identity is the admins'
             for name in ["name", "uscc", "industry", "ownership", "is_above_scale", "town"]:
                 self.fields[name].disabled = True
+        if self.instance.pk:
+            self.add_version_field(self.instance.version)
+
+    def saved_values(self, current: Any) -> dict[str, Any]:
+        values = {name: getattr(current, name) for name in self._meta.fields}
+        values["contact_phone"] = current.contact_phone_masked
+        return values
 
     def clean_name(self) -> str:
         return normalise_text(self.cleaned_data["name"])
@@ -65,7 +160,15 @@ class EnterpriseForm(StyledFormMixin, forms.ModelForm):
             raise forms.ValidationError(str(exc)) from exc
 
 
-class WorkerForm(StyledFormMixin, forms.Form):
+def worker_initial(worker: Worker) -> dict[str, Any]:
+    """The edit form's values for ``worker``; personal data masked (seeing it in full is a reveal,
+    which is audited)."""
+    initial = {f: getattr(worker, f) for f in WORKER_FIELDS}
+    initial.update(id_number=worker.id_number_masked, phone=worker.phone_masked)
+    return initial
+
+
+class WorkerForm(VersionedFormMixin, StyledFormMixin, forms.Form):
     name = forms.CharField(label=_("name"), max_length=32)
     id_number = forms.CharField(
         label=_("ID number"), max_length=24, widget=forms.TextInput(attrs={"autocomplete": "off"})
@@ -87,9 +190,16 @@ class WorkerForm(StyledFormMixin, forms.Form):
     )
     occupation = forms.ModelChoiceField(label=_("occupation"), queryset=Occupation.objects.all(), required=False)
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, worker: Worker | None = None, **kwargs: Any) -> None:
+        if worker is not None:
+            kwargs["initial"] = worker_initial(worker)
         super().__init__(*args, **kwargs)
         self.fields["occupation"].queryset = Occupation.objects.filter(level__gte=2).only("code", "name")
+        if worker is not None:
+            self.add_version_field(worker.version)
+
+    def saved_values(self, current: Any) -> dict[str, Any]:
+        return worker_initial(current)
 
     def clean_name(self) -> str:
         return normalise_text(self.cleaned_data["name"])

@@ -27,6 +27,7 @@ from .imports.schema import dump_values, load_values, shown_id_number
 from .imports.templates import build_error_report
 from .imports.validate import STATUS_LABELS, Outcome, Status, validate_sheet
 from .imports.write import write_outcome
+from .services import record_refusals
 
 VALIDATE = "registry.import.validate"
 WRITE = "registry.import.write"
@@ -85,6 +86,7 @@ def validate_import(job: Job, progress: Progress) -> dict[str, Any]:
     progress.total(len(sheet.rows))
     outcome = validate_sheet(sheet, actor=job.created_by, mode=job.params.get("mode", ImportMode.UPDATE),
                              progress=progress)
+    record_refusals(job.created_by, outcome.refusals)
     parsed = ""
     if outcome.errors:
         progress.attach(f"import-errors-{job.pk}.xlsx", build_error_report(sheet, outcome.errors))
@@ -143,6 +145,7 @@ def write_import(job: Job, progress: Progress) -> dict[str, Any]:
             counts = write_outcome(outcome, actor=job.created_by, filename=source.params.get("filename", ""),
                                    job_id=source.pk, progress=progress)
     except _Changed as exc:
+        record_refusals(job.created_by, exc.outcome.refusals)  # after the rollback, so they stay
         rows = exc.outcome.counts["errors"]
         first = exc.outcome.errors[0]
         raise JobFailed(

@@ -83,6 +83,9 @@ class Enterprise(models.Model):
     contact_phone = EncryptedTextField(_("contact phone"), blank=True)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
+    # Raised by every change (services, import): an edit based on an older version is refused
+    # instead of silently undoing the change made meanwhile (services.check_version).
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
 
     objects = EnterpriseQuerySet.as_manager()
 
@@ -137,6 +140,7 @@ class Worker(models.Model):
     )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)  # see Enterprise.version
 
     objects = WorkerQuerySet.as_manager()
 

@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
-from typing import Any
+from datetime import date, datetime, timedelta
+from typing import Any, TypeVar
 
-from django.db import transaction
+from django.conf import settings
+from django.db import IntegrityError, transaction
 from django.db.models import Max
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from talentpool.core.audit import diff, record
 from talentpool.core.crypto import lookup_hash
 from talentpool.core.exceptions import ServiceError
-from talentpool.core.models import AuditAction, User
+from talentpool.core.models import AuditAction, AuditLog, User
 from talentpool.core.roles import Action, Role
 from talentpool.core.services import ensure_scope
 from talentpool.rules import masking
@@ -68,36 +72,230 @@ def _check_operator_enterprise(actor: User, enterprise: Enterprise) -> None:
         raise ServiceError(_("You can only register workers of your own enterprise."))
 
 
+T = TypeVar("T")
+
+
+def _insert(create: Callable[[], T], refusal: Callable[[], ServiceError]) -> T:
+    """Run ``create`` (an insert) in a savepoint; if a unique constraint refuses it (a concurrent
+    registration won the race after our check), raise ``refusal()`` instead of a database error.
+    ``refusal`` runs after the savepoint is rolled back, so it may query (and see the winner's row
+    on PostgreSQL)."""
+    try:
+        with transaction.atomic():
+            return create()
+    except IntegrityError as exc:
+        raise refusal() from exc
+
+
+# Edits based on an old version -------------------------------------------------------------
+
+
+class EditConflict(ServiceError):
+    """The record was saved by someone else after the editor read it (``expected_version``);
+    ``current`` is the record as it is now saved. Nothing was changed."""
+
+    def __init__(self, current: Worker | Enterprise) -> None:
+        super().__init__(
+            _(
+                "Someone else saved changes to this record after you opened it, so nothing was saved. "
+                "Compare your values with the saved ones below, then save again to keep yours."
+            )
+        )
+        self.current = current
+
+
+def check_version(obj: Worker | Enterprise, expected_version: int | None) -> None:
+    """Raise EditConflict if ``obj`` (locked) is no longer at ``expected_version`` (None: no check)."""
+    if expected_version is not None and obj.version != expected_version:
+        raise EditConflict(obj)
+
+
+# Refusals that must not tell who works where ----------------------------------------------
+# An operator sees their own enterprise only. A registration refused because the ID number (or a
+# certificate number) is held by a record they cannot see says only what to do, the same words
+# whatever the reason (employed elsewhere, left with a later end date, registered meanwhile); it is
+# audited for the admins and counted, and after DUPLICATE_REFUSALS_PER_HOUR such refusals in an
+# hour the operator may not register by ID number for a while, so nobody can probe the registry.
+# Admins see every record, so they are told the full reason and are not counted.
+
+REFUSAL_WINDOW = timedelta(hours=1)
+
+
+def neutral_id_message() -> str:
+    return _(
+        "This ID number cannot be registered at your enterprise. If the person has moved to your enterprise, "
+        "ask the district trade union to record the transfer."
+    )
+
+
+def neutral_certificate_message() -> str:
+    return _(
+        "This certificate number cannot be used. Check it against the certificate; if it is right, "
+        "ask the district trade union."
+    )
+
+
+def mask_certificate_number(number: str) -> str:
+    """A certificate number for the audit log: its first four and last four characters."""
+    return number[:4] + "*" * max(len(number) - 8, 0) + number[-4:] if len(number) > 8 else "*" * len(number)
+
+
+class DuplicateRefused(ServiceError):
+    """Refused because the number is held by a record the actor may not see; the message is the
+    neutral one. ``changes`` (masked number, reason) goes to the audit record."""
+
+    def __init__(self, message: str, *, changes: dict[str, Any]) -> None:
+        super().__init__(message)
+        self.changes = changes
+
+
+class TooManyRefusals(ServiceError):
+    """Registration by ID or certificate number is paused for the actor until ``until``."""
+
+    def __init__(self, until: datetime) -> None:
+        super().__init__(
+            _(
+                "Too many registrations were refused in the last hour, so registering by ID number or "
+                "certificate number is paused until %(time)s. If it cannot wait, ask the district trade union."
+            )
+            % {"time": timezone.localtime(until).strftime("%H:%M")}
+        )
+        self.until = until
+
+
+def refusal_allowance(actor: User) -> tuple[int, datetime | None]:
+    """How many more refusals ``actor`` may have this hour, and until when they are paused (None:
+    not paused). Admins are never paused. One query on the audit log."""
+    if actor.is_admin:
+        return 1 << 30, None
+    limit = max(int(settings.DUPLICATE_REFUSALS_PER_HOUR), 1)
+    since = timezone.now() - REFUSAL_WINDOW
+    recent = list(
+        AuditLog.objects.filter(actor_id=actor.pk, action=AuditAction.DUPLICATE_REFUSED, at__gte=since)
+        .order_by("-at")
+        .values_list("at", flat=True)[:limit]
+    )
+    if len(recent) < limit:
+        return limit - len(recent), None
+    return 0, recent[-1] + REFUSAL_WINDOW  # then fewer than ``limit`` are left in the window
+
+
+def check_refusal_throttle(actor: User) -> None:
+    """Raise TooManyRefusals while ``actor`` is paused (see refusal_allowance)."""
+    _remaining, until = refusal_allowance(actor)
+    if until is not None:
+        raise TooManyRefusals(until)
+
+
+def record_refusals(actor: User, refusals: list[dict[str, Any]]) -> None:
+    """Audit refusals (each a ``changes`` dict: masked number and reason). Called after the refused
+    transaction rolled back, so the record stays."""
+    for changes in refusals:
+        number = changes.get("id_number") or changes.get("certificate_number") or ""
+        record(actor, AuditAction.DUPLICATE_REFUSED, None, object_repr=f"登记被拒（重复）：{number}", changes=changes)
+
+
+def _audited_refusals(service: Callable[..., T]) -> Callable[..., T]:
+    """Audit a DuplicateRefused raised by ``service`` once its transaction has rolled back."""
+
+    @functools.wraps(service)
+    def wrapper(*args: Any, actor: User, **kwargs: Any) -> T:
+        try:
+            return service(*args, actor=actor, **kwargs)
+        except DuplicateRefused as exc:
+            record_refusals(actor, [exc.changes])
+            raise
+
+    return wrapper
+
+
+def own_worker_message() -> str:
+    return _("A worker with this ID number is already registered at your enterprise: find them in the list of workers.")
+
+
+def _id_refusal(
+    actor: User, enterprise: Enterprise | None, holder: Worker | None, number: str, reason: str
+) -> ServiceError:
+    """Why registering ``number`` at ``enterprise`` (None: changing a worker's ID number to it) is
+    refused, saying no more than the actor may know. ``holder`` is the worker who has it, if found."""
+    own = actor.enterprise_id if enterprise is None else enterprise.pk
+    if holder is not None and own is not None and holder.current_enterprise_id == own:
+        return ServiceError(
+            own_worker_message() if not actor.is_admin else _("A worker with this ID number is already registered.")
+        )
+    if actor.is_admin:
+        if holder is not None and holder.current_enterprise_id is not None and enterprise is not None:
+            return ServiceError(
+                _(
+                    "This person is registered as employed by another enterprise. That enterprise must first record "
+                    "their departure, or a programme admin can record the change of employer."
+                )
+            )
+        return ServiceError(_("A worker with this ID number is already registered."))
+    return DuplicateRefused(
+        neutral_id_message(), changes={"id_number": masking.mask_id_number(number), "reason": reason}
+    )
+
+
 # Enterprises ------------------------------------------------------------------------------
+
+
+def _enterprise_clash(uscc: str | None, name: str | None, *, exclude: int | None = None) -> ServiceError | None:
+    others = Enterprise.objects.exclude(pk=exclude) if exclude is not None else Enterprise.objects.all()
+    if uscc is not None and others.filter(uscc=uscc).exists():
+        return ServiceError(_("An enterprise with this credit code already exists."))
+    if name is not None and others.filter(name=name).exists():
+        return ServiceError(_("An enterprise with this name already exists."))
+    return None
+
+
+def _enterprise_taken(uscc: str | None, name: str | None, *, exclude: int | None = None) -> ServiceError:
+    """The refusal for an insert or update that a unique constraint refused (a concurrent save)."""
+    return _enterprise_clash(uscc, name, exclude=exclude) or ServiceError(
+        _("An enterprise with this credit code or name already exists.")
+    )
 
 
 @transaction.atomic
 def create_enterprise(*, actor: User, **fields: Any) -> Enterprise:
+    """Add an enterprise (admins only). Raises ServiceError for a credit code or name in use."""
     if not actor.is_admin:
         raise ServiceError(_("Only programme admins can add enterprises."))
     fields["uscc"] = validate_uscc(fields["uscc"])
-    if Enterprise.objects.filter(uscc=fields["uscc"]).exists():
-        raise ServiceError(_("An enterprise with this credit code already exists."))
-    enterprise = Enterprise.objects.create(**fields)
+    if clash := _enterprise_clash(fields["uscc"], fields.get("name")):
+        raise clash
+    enterprise = _insert(
+        lambda: Enterprise.objects.create(**fields), lambda: _enterprise_taken(fields["uscc"], fields.get("name"))
+    )
     record(actor, AuditAction.CREATE, enterprise, changes=diff({}, snapshot(enterprise, ENTERPRISE_FIELDS)))
     return enterprise
 
 
 @transaction.atomic
-def update_enterprise(enterprise: Enterprise, *, actor: User, **fields: Any) -> Enterprise:
+def update_enterprise(
+    enterprise: Enterprise, *, actor: User, expected_version: int | None = None, **fields: Any
+) -> Enterprise:
+    """Change an enterprise's fields (operators: contacts only). Raises EditConflict if it was saved
+    since ``expected_version``, ServiceError for a credit code or name another enterprise has."""
     ensure_scope(enterprise, actor=actor, action=Action.CHANGE)
     enterprise = Enterprise.objects.select_for_update().get(pk=enterprise.pk)
+    check_version(enterprise, expected_version)
     if actor.role == Role.OPERATOR:
         # Operators keep their contacts up to date; identity and classification are the admins'.
         fields = {k: v for k, v in fields.items() if k in {"address", "contact_name", "contact_phone"}}
     before = snapshot(enterprise, ENTERPRISE_FIELDS)
     if "uscc" in fields:
         fields["uscc"] = validate_uscc(fields["uscc"])
+    uscc = fields["uscc"] if fields.get("uscc", enterprise.uscc) != enterprise.uscc else None
+    name = fields["name"] if fields.get("name", enterprise.name) != enterprise.name else None
+    if clash := _enterprise_clash(uscc, name, exclude=enterprise.pk):
+        raise clash
     for key, value in fields.items():
         setattr(enterprise, key, value)
-    enterprise.save()
     changes = diff(before, snapshot(enterprise, ENTERPRISE_FIELDS))
     if changes:
+        enterprise.version += 1
+        _insert(enterprise.save, lambda: _enterprise_taken(uscc, name, exclude=enterprise.pk))
         record(actor, AuditAction.UPDATE, enterprise, changes=changes)
     return enterprise
 
@@ -146,6 +344,7 @@ def find_worker_by_id_number(id_number: str) -> Worker | None:
     return Worker.objects.filter(id_number_hash=lookup_hash(number)).first()
 
 
+@_audited_refusals
 @transaction.atomic
 def register_worker(
     *,
@@ -158,12 +357,17 @@ def register_worker(
     """Add a worker with a current employment at ``enterprise``.
 
     A person already in the registry is never doubled: one who has left their last employer is
-    taken on (a new employment, their record updated); one employed anywhere raises ServiceError."""
+    taken on (a new employment, their record updated). Otherwise raises ServiceError: for an
+    operator whose refusal would tell about a record they cannot see, DuplicateRefused with the
+    neutral message (audited once the transaction has rolled back); TooManyRefusals while the
+    operator is paused after too many of those."""
     ensure_scope(enterprise, actor=actor, action=Action.VIEW)
     _check_operator_enterprise(actor, enterprise)
     if actor.role not in (Role.ADMIN, Role.OPERATOR) and not actor.is_admin:
         raise ServiceError(_("You may not register workers."))
-    existing = find_worker_by_id_number(fields["id_number"])
+    check_refusal_throttle(actor)
+    number = parse_id_number(fields["id_number"]).number
+    existing = find_worker_by_id_number(number)
     if existing is not None:
         return _take_on(
             existing, actor=actor, enterprise=enterprise, start_date=employment_start, position=position, fields=fields
@@ -171,7 +375,11 @@ def register_worker(
     worker = Worker()
     _apply_fields(worker, fields)
     worker.current_enterprise = enterprise
-    worker.save()
+    # Two registrations of one new person at once: the unique ID hash refuses the second insert.
+    _insert(
+        worker.save,
+        lambda: _id_refusal(actor, enterprise, find_worker_by_id_number(number), number, "registered_meanwhile"),
+    )
     Employment.objects.create(
         worker=worker,
         enterprise=enterprise,
@@ -190,22 +398,19 @@ def _take_on(
     """Employ a registered worker who has no current employer (they left their last one)."""
     worker = Worker.objects.select_for_update().get(pk=worker.pk)
     if worker.current_enterprise_id is not None:
-        if worker.current_enterprise_id == enterprise.pk:
-            raise ServiceError(_("A worker with this ID number is already registered."))
-        raise ServiceError(
-            _(
-                "This person is registered as employed by another enterprise. That enterprise must first record "
-                "their departure, or a programme admin can record the change of employer."
-            )
-        )
+        raise _id_refusal(actor, enterprise, worker, worker.id_number, "employed_elsewhere")
     last_end = worker.employments.aggregate(last_end=Max("end_date"))["last_end"]
     try:
         check_next_employment(start_date, last_end=last_end)
     except EmploymentConflict as exc:
-        raise ServiceError(str(exc)) from exc
+        if actor.is_admin:
+            raise ServiceError(str(exc)) from exc
+        # The last employment's end date is another enterprise's record.
+        raise _id_refusal(actor, enterprise, worker, worker.id_number, "left_later") from exc
     before = snapshot(worker, WORKER_FIELDS) | {"enterprise": None}
     _apply_fields(worker, {k: v for k, v in fields.items() if v not in (None, "")})
     worker.current_enterprise = enterprise
+    worker.version += 1
     worker.save()
     Employment.objects.create(
         worker=worker, enterprise=enterprise, start_date=start_date, position=position, occupation=worker.occupation
@@ -219,20 +424,34 @@ def _take_on(
     return worker
 
 
+@_audited_refusals
 @transaction.atomic
-def update_worker(worker: Worker, *, actor: User, **fields: Any) -> Worker:
+def update_worker(worker: Worker, *, actor: User, expected_version: int | None = None, **fields: Any) -> Worker:
+    """Change a worker's fields. Raises EditConflict if the worker was saved since
+    ``expected_version``; for an ID number another worker has, ServiceError (DuplicateRefused for
+    an operator when that worker is not theirs, see register_worker; TooManyRefusals when paused)."""
     ensure_scope(worker, actor=actor, action=Action.CHANGE)
     worker = Worker.objects.select_for_update().get(pk=worker.pk)
+    check_version(worker, expected_version)
     before = snapshot(worker, WORKER_FIELDS)
+    number = None
     if "id_number" in fields:
         number = parse_id_number(fields["id_number"]).number
-        clash = Worker.objects.filter(id_number_hash=lookup_hash(number)).exclude(pk=worker.pk)
-        if clash.exists():
-            raise ServiceError(_("A worker with this ID number is already registered."))
+        if lookup_hash(number) != worker.id_number_hash:
+            check_refusal_throttle(actor)
+            clash = Worker.objects.filter(id_number_hash=lookup_hash(number)).exclude(pk=worker.pk).first()
+            if clash is not None:
+                raise _id_refusal(actor, None, clash, number, "id_number_of_another_worker")
     _apply_fields(worker, fields)
-    worker.save()
     changes = diff(before, snapshot(worker, WORKER_FIELDS))
     if changes:
+        worker.version += 1
+        _insert(
+            worker.save,
+            lambda: _id_refusal(
+                actor, None, find_worker_by_id_number(number) if number else None, number or "", "registered_meanwhile"
+            ),
+        )
         record(actor, AuditAction.UPDATE, worker, changes=changes)
     return worker
 
@@ -272,7 +491,8 @@ def change_employer(
     )
     before = worker.current_enterprise.name if worker.current_enterprise else None
     worker.current_enterprise = enterprise
-    worker.save(update_fields=["current_enterprise", "updated_at"])
+    worker.version += 1
+    worker.save(update_fields=["current_enterprise", "updated_at", "version"])
     record(actor, AuditAction.UPDATE, worker, changes={"enterprise": [before, enterprise.name]})
     return employment
 
@@ -290,7 +510,8 @@ def end_employment(worker: Worker, *, actor: User, end_date: date) -> Employment
     current.save(update_fields=["end_date"])
     before = worker.current_enterprise.name if worker.current_enterprise else None
     worker.current_enterprise = None
-    worker.save(update_fields=["current_enterprise", "updated_at"])
+    worker.version += 1
+    worker.save(update_fields=["current_enterprise", "updated_at", "version"])
     record(actor, AuditAction.UPDATE, worker, changes={"enterprise": [before, None]})
     return current
 
@@ -308,29 +529,54 @@ class CertificateData:
     occupation_id: int | None = None
 
 
+def certificate_number_taken(number: str) -> bool:
+    return Certificate.objects.filter(number=number).exists()
+
+
+def _certificate_refusal(actor: User, number: str) -> ServiceError:
+    """Why ``number`` cannot be recorded: in full if its holder is in the actor's view, else the
+    neutral message (DuplicateRefused), never whose certificate it is."""
+    holder = Certificate.objects.filter(number=number).values_list("worker_id", flat=True).first()
+    if holder is not None and Worker.objects.restrict(actor, Action.VIEW).filter(pk=holder).exists():
+        return ServiceError(_("A certificate with this number is already recorded."))
+    return DuplicateRefused(
+        neutral_certificate_message(),
+        changes={"certificate_number": mask_certificate_number(number), "reason": "certificate_elsewhere"},
+    )
+
+
+@_audited_refusals
 @transaction.atomic
 def add_certificate(worker: Worker, data: CertificateData, *, actor: User) -> Certificate:
-    """Record a certificate; a higher level than the worker's raises their current level."""
+    """Record a certificate; a higher level than the worker's raises their current level.
+
+    A number already recorded raises ServiceError, DuplicateRefused (neutral, audited) when its
+    holder is outside the actor's view, TooManyRefusals while the actor is paused."""
     from talentpool.rules.skills import SkillLevel, check_certificate_number
 
     ensure_scope(worker, actor=actor, action=Action.CHANGE)
+    check_refusal_throttle(actor)
     check = check_certificate_number(data.number, SkillLevel(data.level))
-    if Certificate.objects.filter(number=check.number).exists():
-        raise ServiceError(_("A certificate with this number is already recorded."))
-    certificate = Certificate.objects.create(
-        worker=worker,
-        number=check.number,
-        level=data.level,
-        issued_on=data.issued_on,
-        issuer=data.issuer,
-        occupation_name=data.occupation_name,
-        occupation_id=data.occupation_id,
-        warnings="；".join(check.warnings),
+    if certificate_number_taken(check.number):
+        raise _certificate_refusal(actor, check.number)
+    certificate = _insert(
+        lambda: Certificate.objects.create(
+            worker=worker,
+            number=check.number,
+            level=data.level,
+            issued_on=data.issued_on,
+            issuer=data.issuer,
+            occupation_name=data.occupation_name,
+            occupation_id=data.occupation_id,
+            warnings="；".join(check.warnings),
+        ),
+        lambda: _certificate_refusal(actor, check.number),
     )
     worker = Worker.objects.select_for_update().get(pk=worker.pk)
     if worker.skill_level is None or worker.skill_level < data.level:
         worker.skill_level = data.level
-        worker.save(update_fields=["skill_level", "updated_at"])
+        worker.version += 1
+        worker.save(update_fields=["skill_level", "updated_at", "version"])
     record(
         actor,
         AuditAction.CREATE,
@@ -348,12 +594,23 @@ def delete_certificate(certificate: Certificate, *, actor: User) -> None:
     certificate.delete()
 
 
+def honour_recorded(worker: Worker, name: str, awarded_on: date) -> bool:
+    return Honour.objects.filter(worker=worker, name=name, awarded_on=awarded_on).exists()
+
+
 @transaction.atomic
 def add_honour(worker: Worker, *, actor: User, name: str, level: str, awarded_on: date, issuer: str = "") -> Honour:
     ensure_scope(worker, actor=actor, action=Action.CHANGE)
-    if Honour.objects.filter(worker=worker, name=name, awarded_on=awarded_on).exists():
-        raise ServiceError(_("This honour is already recorded for the worker."))
-    honour = Honour.objects.create(worker=worker, name=name, level=level, awarded_on=awarded_on, issuer=issuer)
+
+    def already() -> ServiceError:
+        return ServiceError(_("This honour is already recorded for the worker."))
+
+    if honour_recorded(worker, name, awarded_on):
+        raise already()
+    honour = _insert(
+        lambda: Honour.objects.create(worker=worker, name=name, level=level, awarded_on=awarded_on, issuer=issuer),
+        already,
+    )
     record(
         actor,
         AuditAction.CREATE,

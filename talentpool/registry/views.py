@@ -217,10 +217,16 @@ def form_page(
 ) -> HttpResponse:
     """A form backed by a service: on a valid POST call ``save`` (a service) and redirect to what
     it returns; a refusal (ServiceError, or a rule's ValueError) is shown on the form, which keeps
-    every value typed."""
-    if request.method == "POST" and form.is_valid():
+    every value typed. An edit form opened on an older version of its record (``current``: the
+    record as saved now) shows what changed meanwhile instead of saving (services.EditConflict)."""
+    current = extra.pop("current", None)
+    if request.method == "POST" and current is not None and form.is_stale(current):
+        form.show_conflict(current, str(services.EditConflict(current)))
+    elif request.method == "POST" and form.is_valid():
         try:
             target = save(dict(form.cleaned_data))
+        except services.EditConflict as exc:
+            form.show_conflict(exc.current, str(exc))
         except (ServiceError, ValueError) as exc:
             form.add_error(None, str(exc))
         else:
@@ -254,10 +260,8 @@ def worker_create(request: HttpRequest) -> HttpResponse:
 
 def worker_edit(request: HttpRequest, pk: int) -> HttpResponse:
     worker = get_restricted_or_404(Worker.objects.all(), request.user, Action.CHANGE, pk=pk)
-    initial = {f: getattr(worker, f) for f in services.WORKER_FIELDS}
     # Personal data shows masked here too: seeing it in full is a reveal, which is audited.
-    initial.update(id_number=worker.id_number_masked, phone=worker.phone_masked)
-    form = WorkerForm(request.POST or None, initial=initial)
+    form = WorkerForm(request.POST or None, worker=worker)
     return form_page(
         request,
         form,
@@ -265,10 +269,12 @@ def worker_edit(request: HttpRequest, pk: int) -> HttpResponse:
         cancel_url=worker.get_absolute_url(),
         save=lambda data: services.update_worker(
             worker,
-            actor=request.user,
-            **{k: data[k] for k in form.changed_data},  # type: ignore[arg-type]
+            actor=request.user,  # type: ignore[arg-type]
+            expected_version=data["version"],
+            **{k: data[k] for k in form.changed_data if k != "version"},
         ),
         success=lambda _worker: _("Changes saved."),
+        current=worker,
     )
 
 
@@ -430,6 +436,12 @@ def enterprise_edit(request: HttpRequest, pk: int) -> HttpResponse:
         form,
         title=_("Edit %(name)s") % {"name": enterprise.name},
         cancel_url=enterprise.get_absolute_url(),
-        save=lambda data: services.update_enterprise(enterprise, actor=user, **{k: data[k] for k in form.changed_data}),
+        save=lambda data: services.update_enterprise(
+            enterprise,
+            actor=user,
+            expected_version=data["version"],
+            **{k: data[k] for k in form.changed_data if k != "version"},
+        ),
         success=lambda _enterprise: _("Changes saved."),
+        current=enterprise,
     )

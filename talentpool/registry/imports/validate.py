@@ -16,18 +16,28 @@ from typing import TYPE_CHECKING, Any
 
 from django.db import connection
 from django.db.models import Max, Q, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from talentpool.core.audit import diff
 from talentpool.core.crypto import lookup_hash
 from talentpool.core.models import User
-from talentpool.core.roles import Action, Role
+from talentpool.core.roles import Action
+from talentpool.rules import masking
 from talentpool.rules.employment import EmploymentConflict, check_next_employment
 from talentpool.rules.skills import SkillLevel, check_certificate_number
 from talentpool.rules.text import normalise_code, normalise_text
 
 from ..models import Certificate, Employment, Enterprise, Honour, Industry, Occupation, Worker
-from ..services import ENTERPRISE_FIELDS, WORKER_FIELDS, _apply_fields, snapshot
+from ..services import (
+    ENTERPRISE_FIELDS,
+    REFUSAL_WINDOW,
+    WORKER_FIELDS,
+    _apply_fields,
+    mask_certificate_number,
+    refusal_allowance,
+    snapshot,
+)
 from .reader import RawRow, Sheet
 from .schema import Cell, Column, ImportKind, ImportMode, shown_id_number
 
@@ -36,6 +46,11 @@ if TYPE_CHECKING:
 
 CHUNK = 900  # parameters per IN (...) query, well below SQLite's limit
 NOT_FOUND = "未找到该职工或无权限"
+# An operator is told no more than this about an ID or certificate number held by a record they
+# cannot see (the same words as services.neutral_id_message / neutral_certificate_message).
+NEUTRAL_ID = "该身份证号无法在本企业登记。如此人已调入本企业，请联系区总工会办理调动。"
+NEUTRAL_CERTIFICATE = "该证书编号无法使用。请核对证书上的编号；如编号无误，请联系区总工会。"
+THROTTLED = "过去一小时内被拒绝的登记过多，按身份证号或证书编号登记已暂停至 {time}。如有急需，请联系区总工会。"
 
 
 class Status(StrEnum):
@@ -111,6 +126,9 @@ class Outcome:
     errors: list[RowError]
     statuses: dict[int, Status]
     values: list[dict[str, Any]]  # each row's parsed cells (before the database checks)
+    # Rows refused with the neutral message, as audit ``changes`` (masked number, reason): the
+    # caller records them (services.record_refusals) once any transaction around the check is over.
+    refusals: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def counts(self) -> dict[str, int]:
@@ -158,6 +176,9 @@ class Validator:
         self._error_rows: set[int] = set()
         self.present = sheet.present
         self._memo: dict[str, dict[str, tuple[bool, Any]]] = {c.key: {} for c in self.present if not c.is_id_number}
+        self.refusals: list[dict[str, Any]] = []
+        self.numbered: list[tuple[RawRow, str]] = []  # rows registering by ID or certificate number
+        self.allowance, self.paused_until = 1 << 30, None
 
     # Errors -----------------------------------------------------------------------------
 
@@ -230,14 +251,44 @@ class Validator:
             else:
                 plans.append(plan)
                 statuses[raw.number] = plan.status
+        if len(self.refusals) > self.allowance:
+            plans = self.pause(plans, statuses)
         self.errors.sort(key=lambda e: e.row)
-        return Outcome(self.sheet, self.mode, plans, self.errors, statuses, clean)
+        return Outcome(self.sheet, self.mode, plans, self.errors, statuses, clean, self.refusals)
 
     def prefetch(self, rows: list[dict[str, Any]]) -> None:
         raise NotImplementedError
 
     def check(self, raw: RawRow, values: dict[str, Any]) -> Plan | None:
         raise NotImplementedError
+
+    # Refusals that must not tell who works where (see services) ---------------------------
+
+    def start_refusals(self) -> None:
+        self.allowance, self.paused_until = refusal_allowance(self.actor)
+
+    def numbered_row(self, raw: RawRow, key: str) -> bool:
+        """Note a row that registers by ID or certificate number; False (and the row refused) while
+        the actor is paused after too many refusals."""
+        self.numbered.append((raw, key))
+        if self.paused_until is not None:
+            self.error(raw, key, THROTTLED.format(time=timezone.localtime(self.paused_until).strftime("%H:%M")))
+            return False
+        return True
+
+    def refuse(self, raw: RawRow, key: str, reason: str, changes: dict[str, Any]) -> None:
+        self.error(raw, key, reason)
+        self.refusals.append(changes)
+
+    def pause(self, plans: list[Plan], statuses: dict[int, Status]) -> list[Plan]:
+        """More refusals than the actor had left this hour: which rows were refused must not show,
+        so every row with a number is refused for the pause instead."""
+        reason = THROTTLED.format(time=timezone.localtime(timezone.now() + REFUSAL_WINDOW).strftime("%H:%M"))
+        self.errors = [e for e in self.errors if e.reason not in (NEUTRAL_ID, NEUTRAL_CERTIFICATE)]
+        for raw, key in self.numbered:
+            self.error(raw, key, reason)
+            statuses[raw.number] = Status.ERROR
+        return [p for p in plans if statuses[p.row] != Status.ERROR]
 
     # Shared lookups ---------------------------------------------------------------------
 
@@ -345,6 +396,7 @@ class WorkerValidator(Validator):
             for o in Occupation.objects.filter(code__in=chunk):
                 self.occupations[o.code] = o
         self.seen: dict[str, int] = {}
+        self.start_refusals()
 
     def _enterprise(self, raw: RawRow, values: dict[str, Any]) -> tuple[int, str] | None:
         text = values.get("enterprise", "")
@@ -380,13 +432,28 @@ class WorkerValidator(Validator):
                    "女职工须填写退休类别：女职工（55岁）（干部、管理技术岗）或女职工（50岁）（工人）")
         return None
 
+    def refuse_id(self, raw: RawRow, values: dict[str, Any], reason: str) -> None:
+        self.refuse(raw, "id_number", NEUTRAL_ID, {"id_number": masking.mask_id_number(values["id_number"]),
+                                                   "reason": reason, "via": "import"})
+
     def check(self, raw: RawRow, values: dict[str, Any]) -> Plan | None:
         existing = None
         if "_hash" in values:
+            if not self.numbered_row(raw, "id_number"):
+                return None
             first = self.first_seen(self.seen, values["_hash"], raw)
             if first:
                 self.error(raw, "id_number", f"与第 {first} 行的身份证号重复")
             existing = self.existing.get(values["_hash"])
+        if existing is not None and self.own is not None and existing.current_enterprise_id != self.own[0]:
+            # An operator may take on a person who has left (update mode); about anyone else, or
+            # in report mode, they learn only that the number cannot be registered here.
+            if existing.current_enterprise_id is not None:
+                self.refuse_id(raw, values, "employed_elsewhere")
+                return None
+            if self.mode == ImportMode.REPORT:
+                self.refuse_id(raw, values, "left")
+                return None
         enterprise = self._enterprise(raw, values)
         if "id_number" in values:
             category = self._retirement(raw, values, existing)
@@ -424,16 +491,19 @@ class WorkerValidator(Validator):
     ) -> Plan | None:
         current = self.current.get(existing.pk)
         moves = existing.current_enterprise_id != enterprise[0]
-        if moves and self.actor.role == Role.OPERATOR and not self.actor.is_admin and current is not None:
-            self.error(raw, "enterprise",
-                       "该职工目前在其他企业任职，不能由本企业导入；请原单位先办理离职，或联系管理员办理调动")
+        hidden = self.own is not None  # an operator: the worker's other employments are not theirs to see
+        if moves and hidden and current is not None:
+            self.refuse_id(raw, fields, "employed_elsewhere")
             return None
         if moves:
             try:
                 check_next_employment(start, current_start=current.start_date if current is not None else None,
                                       last_end=self.last_end.get(existing.pk))
             except EmploymentConflict as exc:
-                self.error(raw, "employment_start", str(exc))
+                if hidden:
+                    self.refuse_id(raw, fields, "left_later")
+                else:
+                    self.error(raw, "employment_start", str(exc))
                 return None
         worker = existing  # each registered worker is planned at most once (duplicates are errors)
         before = snapshot(worker, WORKER_FIELDS)
@@ -492,6 +562,13 @@ class CertificateValidator(WorkerRecordValidator):
         self.certificates: dict[str, Certificate] = {}
         for c in matching(Certificate.objects.all(), "number", numbers):
             self.certificates[c.number] = c
+        # Whose certificate a number is, the actor may learn only for workers they see.
+        holders = {c.worker_id for c in self.certificates.values()}
+        self.visible_holders: set[int] = holders
+        if holders and not self.actor.is_admin:
+            scope = Worker.objects.restrict(self.actor, Action.VIEW)
+            self.visible_holders = {pk for pk, in matching(scope.values_list("pk"), "pk", holders)}
+        self.start_refusals()
         names = {r["occupation_name"] for r in rows if r.get("occupation_name")}
         self.occupations: dict[str, int | None] = {}
         for chunk in _chunks(names):
@@ -502,8 +579,10 @@ class CertificateValidator(WorkerRecordValidator):
         self.seen: dict[str, int] = {}
 
     def check(self, raw: RawRow, values: dict[str, Any]) -> Plan | None:
-        worker = self.worker_for(raw, values)
         check = values.get("_check")
+        if check is not None and not self.numbered_row(raw, "number"):
+            return None
+        worker = self.worker_for(raw, values)
         if check is not None and (first := self.first_seen(self.seen, check.number, raw)):
             self.error(raw, "number", f"与第 {first} 行的证书编号重复")
         if worker is None or check is None or "level" not in values or "issued_on" not in values:
@@ -516,6 +595,11 @@ class CertificateValidator(WorkerRecordValidator):
         )
         known = self.certificates.get(check.number)
         status = Status.NEW
+        if known is not None and known.worker_id not in self.visible_holders:
+            self.refuse(raw, "number", NEUTRAL_CERTIFICATE, {
+                "certificate_number": mask_certificate_number(check.number), "reason": "certificate_elsewhere",
+                "via": "import"})
+            return None
         if known is not None:
             same = (known.worker_id == worker.pk and known.level == certificate.level
                     and known.issued_on == certificate.issued_on

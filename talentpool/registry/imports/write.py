@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection, models, transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 from talentpool.core.audit import _plain, append_rows, record
@@ -33,11 +33,14 @@ if TYPE_CHECKING:
     from talentpool.core.jobs import Progress
 
 BATCH = 1000
+# ``version`` is raised by every change, as the services do: an edit form opened before the
+# import then refuses to overwrite it (services.check_version). New rows take the default, 1.
 WORKER_UPDATE_FIELDS = [
     "name", "name_search", "name_sort", "phone", "phone_masked", "education", "retirement_category", "is_frontline",
-    "work_start_date", "skill_level", "occupation", "current_enterprise", "updated_at",
+    "work_start_date", "skill_level", "occupation", "current_enterprise", "updated_at", "version",
 ]
-ENTERPRISE_UPDATE_FIELDS = [*ENTERPRISE_FIELDS, "updated_at"]
+ENTERPRISE_UPDATE_FIELDS = [*ENTERPRISE_FIELDS, "updated_at", "version"]
+NEXT_VERSION = F("version") + 1
 
 
 class ImportNotValid(Exception):
@@ -202,6 +205,7 @@ class Writer:
         updated: list[EnterprisePlan] = self.plans(Status.UPDATED)
         for p in updated:
             p.enterprise.updated_at = self.now
+            p.enterprise.version = NEXT_VERSION
             self.audit.add(AuditAction.UPDATE, p.enterprise, p.changes)
         Enterprise.objects.bulk_update([p.enterprise for p in updated], ENTERPRISE_UPDATE_FIELDS, batch_size=BATCH)
         self.advance(len(self.outcome.plans))
@@ -242,6 +246,7 @@ class Writer:
         opened: list[Employment] = []
         for p in updated:
             p.worker.updated_at = self.now
+            p.worker.version = NEXT_VERSION
             if p.moves:
                 if p.current is not None:
                     p.current.end_date = end_of_previous(p.employment_start)
@@ -279,7 +284,7 @@ class Writer:
             for start in range(0, len(ids), BATCH):
                 Worker.objects.filter(pk__in=ids[start:start + BATCH]).filter(
                     Q(skill_level__isnull=True) | Q(skill_level__lt=level)
-                ).update(skill_level=level, updated_at=self.now)
+                ).update(skill_level=level, updated_at=self.now, version=NEXT_VERSION)
         self.advance(len(self.outcome.plans))
 
     def honours(self) -> None:
