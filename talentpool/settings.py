@@ -57,9 +57,11 @@ INSTALLED_APPS = [
     "django_tables2",
     "django_filters",
     "django_htmx",
+    # core before django_tasks_db: its db_worker command (fail dead jobs, purge job files, then run)
+    # takes the place of theirs, and the first app listed wins.
+    "talentpool.core",
     "django_tasks",
     "django_tasks_db",
-    "talentpool.core",
     "talentpool.registry",
 ]
 
@@ -178,6 +180,11 @@ if env_bool("TALENTPOOL_STATIC_MANIFEST", False):  # production: after collectst
     WHITENOISE_USE_FINDERS = False
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
+# Import files (uploads, parsed copies, error reports) are encrypted; an upload is deleted when its
+# job ends, the rest this many hours later (core.files, manage.py purge_job_files).
+IMPORT_FILE_HOURS = int(os.environ.get("TALENTPOOL_IMPORT_FILE_HOURS", "24"))
+# Memory (MB) the reading of one uploaded workbook may add, in a child process of the worker.
+IMPORT_MEMORY_MB = int(os.environ.get("TALENTPOOL_IMPORT_MEMORY_MB", "1536"))
 
 TASKS = {
     "default": {

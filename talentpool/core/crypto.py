@@ -78,3 +78,39 @@ class EncryptedTextField(models.TextField):
         if value is None or value == "":
             return value
         return encrypt(value)
+
+
+# Files (job uploads, parsed copies, error reports, export results) ------------------------------
+# Their own derived key and format: b"tpf1" + nonce (12 bytes) + ciphertext + tag, with the file's
+# purpose ("input", "result", "work") as associated data, so a file cannot pass for another kind.
+FILE_PREFIX = b"tpf1"
+NOT_ENCRYPTED = "file is not an encrypted talentpool file"
+
+
+@functools.cache
+def _file_aead(key: str) -> AESGCM:
+    master = base64.urlsafe_b64decode(key.encode())
+    derived = HKDF(algorithm=SHA256(), length=32, salt=None, info=b"talentpool file encryption tpf1").derive(master)
+    return AESGCM(derived)
+
+
+def _file_context(purpose: str) -> bytes:
+    return b"talentpool job file:" + purpose.encode()
+
+
+def encrypt_bytes(data: bytes, *, purpose: str) -> bytes:
+    nonce = os.urandom(12)
+    return FILE_PREFIX + nonce + _file_aead(settings.ENCRYPTION_KEY).encrypt(nonce, data, _file_context(purpose))
+
+
+def decrypt_bytes(blob: bytes, *, purpose: str) -> bytes:
+    """The plain bytes; ValueError if ``blob`` is not an encrypted file, or is damaged, encrypted
+    under another key or for another purpose."""
+    if not blob.startswith(FILE_PREFIX):
+        raise ValueError(NOT_ENCRYPTED)
+    head = len(FILE_PREFIX)
+    try:
+        return _file_aead(settings.ENCRYPTION_KEY).decrypt(blob[head:head + 12], blob[head + 12:],
+                                                           _file_context(purpose))
+    except InvalidTag as exc:
+        raise ValueError(WRONG_KEY) from exc

@@ -2,21 +2,31 @@
 
 A handler is registered per job kind and receives the Job and a Progress reporter. The task gets
 only the job id, is enqueued on commit, and is idempotent: a finished job is never run twice.
+
+A running job records its worker (pid, host) and a heartbeat, written with its progress and by
+``Progress.beat`` while it waits; ``fail_dead_jobs`` fails a job whose worker has died (killed,
+out of memory, machine restarted), so it does not stay "running 0%" for ever. The upload of a
+job is deleted when the job ends (core.files).
 """
 
 from __future__ import annotations
 
+import datetime
 import logging
+import os
+import socket
 import time
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
+from django.apps import apps
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django_tasks import task
 
+from . import files
 from .models import Job, JobStatus, User
 
 logger = logging.getLogger(__name__)
@@ -25,8 +35,21 @@ Handler = Callable[[Job, "Progress"], dict[str, Any] | None]
 HANDLERS: dict[str, Handler] = {}
 
 
+DEAD_WORKER = "后台任务进程意外终止，请重新导入。"
+# A job whose heartbeat is older than this is dead, unless its worker process is seen alive on this
+# machine: then it gets LIVE_WORKER_SILENCE (its heartbeats inside a long write transaction are not
+# visible to others until it commits, and a process that stays silent longer is not our worker).
+HEARTBEAT_TIMEOUT = datetime.timedelta(minutes=2)
+LIVE_WORKER_SILENCE = datetime.timedelta(hours=1)
+BEAT_SECONDS = 15.0  # Progress.beat writes the heartbeat at most this often
+
+
 class JobFailed(Exception):
     """A handler's clean failure: the message (Chinese) is shown to the user as the outcome."""
+
+
+class WorkerDied(Exception):
+    """Recorded on the django-tasks result of a job whose worker process died."""
 
 
 def job_handler(kind: str) -> Callable[[Handler], Handler]:
@@ -39,33 +62,47 @@ def job_handler(kind: str) -> Callable[[Handler], Handler]:
 
 class Progress:
     """Writes progress to the job row at most every ``interval`` seconds (and when done, or when
-    forced), so a large job spends its time on its work: the job page polls about once a second."""
+    forced), so a large job spends its time on its work: the job page polls about once a second.
+    Every write is also a heartbeat; ``beat`` is one for a step that reports no progress."""
 
-    def __init__(self, job: Job, interval: float = 0.5, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self, job: Job, interval: float = 0.5, clock: Callable[[], float] = time.monotonic,
+        beat_interval: float = BEAT_SECONDS,
+    ) -> None:
         self.job = job
         self.interval = interval
+        self.beat_interval = beat_interval
         self.clock = clock
         self._written = clock()
         self._lines: list[str] = []
 
+    def _write(self, **fields: Any) -> None:
+        Job.objects.filter(pk=self.job.pk).update(heartbeat_at=timezone.now(), **fields)
+        self._written = self.clock()
+
     def total(self, total: int) -> None:
         self.job.progress_total = total
-        Job.objects.filter(pk=self.job.pk).update(progress_total=total)
+        self._write(progress_total=total)
 
     def advance(self, done: int, *, force: bool = False) -> None:
         self.job.progress_done = done
         if force or done == self.job.progress_total or self.clock() - self._written >= self.interval:
-            Job.objects.filter(pk=self.job.pk).update(progress_done=done)
-            self._written = self.clock()
+            self._write(progress_done=done)
+
+    def beat(self) -> None:
+        """Show the job is alive (called while it waits on a step without progress)."""
+        if self.clock() - self._written >= self.beat_interval:
+            self._write()
 
     def log(self, line: str) -> None:
         self._lines.append(line)
         self.job.log = "\n".join(filter(None, [self.job.log, line]))
-        Job.objects.filter(pk=self.job.pk).update(log=self.job.log)
+        self._write(log=self.job.log)
 
     def attach(self, name: str, content: bytes) -> None:
+        """Store the job's result file (encrypted, kept for settings.IMPORT_FILE_HOURS)."""
         self.job.result_file.save(name, ContentFile(content), save=False)
-        Job.objects.filter(pk=self.job.pk).update(result_file=self.job.result_file.name)
+        self._write(result_file=self.job.result_file.name)
 
 
 def start_job(
@@ -95,8 +132,9 @@ def execute_job(job_id: int) -> Job:
         if job.status != JobStatus.QUEUED:
             return job  # already run or running: idempotent
         job.status = JobStatus.RUNNING
-        job.started_at = timezone.now()
-        job.save(update_fields=["status", "started_at"])
+        job.started_at = job.heartbeat_at = timezone.now()
+        job.worker_pid, job.worker_host = os.getpid(), this_host()
+        job.save(update_fields=["status", "started_at", "heartbeat_at", "worker_pid", "worker_host"])
     progress = Progress(job)
     try:
         result = HANDLERS[job.kind](job, progress) or {}
@@ -113,9 +151,89 @@ def execute_job(job_id: int) -> Job:
     Job.objects.filter(pk=job.pk).update(
         status=job.status, result=job.result, finished_at=job.finished_at, progress_done=job.progress_done
     )
+    files.delete_input_file(job)  # refused, failed or done: the upload is not needed any more
     return job
 
 
 @task()
 def run_job(job_id: int) -> None:
     execute_job(job_id)
+
+
+# Dead workers ----------------------------------------------------------------------------------
+
+
+def this_host() -> str:
+    """This machine and pid namespace: a pid means the same process only where both match (a
+    container on the same host has its own pids)."""
+    try:
+        namespace = os.readlink("/proc/self/ns/pid")
+    except OSError:
+        namespace = ""
+    return f"{socket.gethostname()} {namespace}".strip()[:255]
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # alive, run by another user
+    return True
+
+
+def is_dead(job: Job, *, now: datetime.datetime | None = None) -> bool:
+    """Whether a running job's worker has died: its process is gone from this machine, or it has
+    shown no life for HEARTBEAT_TIMEOUT (LIVE_WORKER_SILENCE if its process is seen alive)."""
+    if job.status != JobStatus.RUNNING:
+        return False
+    now = now or timezone.now()
+    last = job.heartbeat_at or job.started_at or job.created_at
+    if job.worker_pid and job.worker_host == this_host():
+        if not _pid_alive(job.worker_pid):
+            return True
+        return last < now - LIVE_WORKER_SILENCE
+    return last < now - HEARTBEAT_TIMEOUT
+
+
+def fail_dead_jobs(jobs: Iterable[Job] | None = None, *, now: datetime.datetime | None = None) -> list[int]:
+    """Mark the running jobs (of ``jobs``, or all) whose worker died as failed with DEAD_WORKER,
+    delete their uploads and fail their django-tasks-db results. Returns the ids failed."""
+    now = now or timezone.now()
+    candidates = list(jobs) if jobs is not None else list(Job.objects.filter(status=JobStatus.RUNNING))
+    failed = []
+    for candidate in candidates:
+        if not is_dead(candidate, now=now):
+            continue
+        with transaction.atomic():
+            # A live worker holds its job's row inside its write transaction: skip it (PostgreSQL).
+            job = Job.objects.select_for_update(skip_locked=True).filter(pk=candidate.pk).first()
+            if job is None or not is_dead(job, now=now):
+                continue
+            job.status, job.result, job.finished_at = JobStatus.FAILED, {"error": DEAD_WORKER}, now
+            job.log = "\n".join(filter(None, [job.log, DEAD_WORKER]))
+            job.save(update_fields=["status", "result", "finished_at", "log"])
+            _fail_task_result(job.pk, now)
+        logger.warning("job %s (%s) failed: its worker process died", job.pk, job.kind)
+        files.delete_input_file(job)
+        failed.append(job.pk)
+    return failed
+
+
+def _fail_task_result(job_id: int, now: datetime.datetime) -> None:
+    """django-tasks-db claims only READY tasks, so a dead worker's RUNNING task blocks nobody once a
+    worker runs again; it is marked failed so that its state tells the truth."""
+    if not apps.is_installed("django_tasks_db"):
+        return
+    from django_tasks_db.compat import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    running = DBTaskResult.objects.select_for_update().filter(status=TaskResultStatus.RUNNING,
+                                                              task_path=run_job.module_path)
+    for result in running:
+        if (result.args_kwargs or {}).get("args") == [job_id]:
+            result.status, result.finished_at, result.return_value = TaskResultStatus.FAILED, now, None
+            result.exception_class_path = f"{WorkerDied.__module__}.{WorkerDied.__qualname__}"
+            result.traceback = f"WorkerDied: the worker process died while running job {job_id}\n"
+            result.save(update_fields=["status", "finished_at", "return_value", "exception_class_path", "traceback"])

@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .files import job_storage
 from .roles import Role
 
 
@@ -213,12 +214,18 @@ class Job(models.Model):
     progress_total = models.PositiveIntegerField(default=0)
     log = models.TextField(_("log"), blank=True)
     result = models.JSONField(default=dict, blank=True)
-    input_file = models.FileField(upload_to="jobs/input/%Y/%m/", blank=True)
-    result_file = models.FileField(_("result file"), upload_to="jobs/result/%Y/%m/", blank=True)
+    # Encrypted at rest and deleted after their retention (core.files).
+    input_file = models.FileField(upload_to="jobs/input/%Y/%m/", storage=job_storage, blank=True)
+    result_file = models.FileField(_("result file"), upload_to="jobs/result/%Y/%m/", storage=job_storage,
+                                   blank=True)
     created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="jobs")
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # Which worker process runs the job and when it last showed life (core.jobs.fail_dead_jobs).
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    worker_pid = models.PositiveIntegerField(null=True, blank=True)
+    worker_host = models.CharField(max_length=255, blank=True)
 
     class Meta:
         verbose_name = _("background job")

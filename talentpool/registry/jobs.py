@@ -1,9 +1,14 @@
 """Background job handlers of the registry (imports and large exports).
 
 ``registry.import.validate`` reads the uploaded file and validates every row, storing counts,
-the first errors and a preview in ``job.result`` (and an error report as the job's result file).
-``registry.import.write`` re-validates the same file, since the data may have changed, and writes
+the first errors and a preview in ``job.result`` (and an error report as the job's result file,
+or the validated rows as its working copy, when there are no errors).
+``registry.import.write`` re-validates those rows, since the data may have changed, and writes
 everything in one transaction or nothing.
+
+Every file is encrypted (core.files); the upload is deleted when the validation ends, the
+working copy when the write ends, and both the copy and the error report after
+settings.IMPORT_FILE_HOURS (manage.py purge_job_files).
 """
 
 from __future__ import annotations
@@ -14,15 +19,14 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
-from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.db import DatabaseError, transaction
 
+from talentpool.core import files
 from talentpool.core.jobs import JobFailed, Progress, job_handler
 from talentpool.core.models import Job
 
 from .imports import ImportMode, allowed_kinds, spec_for
-from .imports.reader import ImportFileError, Sheet, read_sheet, sheet_from_values
+from .imports.reader import ImportFileError, Limits, Sheet, read_sheet, sheet_from_values
 from .imports.schema import dump_values, load_values, shown_id_number
 from .imports.templates import build_error_report
 from .imports.validate import STATUS_LABELS, Outcome, Status, validate_sheet
@@ -35,17 +39,17 @@ ERRORS_SHOWN = 200
 PREVIEW_ROWS = 20
 
 
-def _sheet(job: Job, source: Job) -> Sheet:
-    kind = source.params["kind"]
+def _sheet(job: Job, progress: Progress) -> Sheet:
+    kind = job.params["kind"]
     if kind not in allowed_kinds(job.created_by):
         raise JobFailed("您没有导入该类数据的权限")
     try:
-        with source.input_file.open("rb") as handle:
+        with job.input_file.open("rb") as handle:
             content = handle.read()
     except (OSError, ValueError):
         raise JobFailed("找不到上传的文件，请重新上传") from None
     try:
-        return read_sheet(content, spec_for(kind))
+        return read_sheet(content, spec_for(kind), limits=Limits.from_settings(), waiting=progress.beat)
     except ImportFileError as exc:
         raise JobFailed(str(exc)) from None
 
@@ -82,7 +86,7 @@ def _no_cycle_collection() -> Iterator[None]:
 @job_handler(VALIDATE)
 @_no_cycle_collection()
 def validate_import(job: Job, progress: Progress) -> dict[str, Any]:
-    sheet = _sheet(job, job)
+    sheet = _sheet(job, progress)
     progress.total(len(sheet.rows))
     outcome = validate_sheet(sheet, actor=job.created_by, mode=job.params.get("mode", ImportMode.UPDATE),
                              progress=progress)
@@ -94,7 +98,7 @@ def validate_import(job: Job, progress: Progress) -> dict[str, Any]:
         # The write job re-runs the database checks on these instead of parsing the file again.
         content = json.dumps({"columns": sheet.columns, "rows": [r.number for r in sheet.rows],
                               "values": dump_values(sheet.spec, outcome.values)}, ensure_ascii=False)
-        parsed = default_storage.save(f"{job.input_file.name}.parsed.json", ContentFile(content.encode()))
+        parsed = files.save_work_file(job, content.encode())
     return {
         "stage": "validated",
         "kind": sheet.spec.kind.value,
@@ -109,20 +113,19 @@ def validate_import(job: Job, progress: Progress) -> dict[str, Any]:
     }
 
 
-def _parsed(job: Job, source: Job) -> tuple[Sheet, list[dict[str, Any]] | None]:
-    """The sheet and parsed cells the validation job kept, or the file read again."""
-    name = source.result.get("parsed") if isinstance(source.result, dict) else None
+def _parsed(job: Job, source: Job) -> tuple[Sheet, list[dict[str, Any]]]:
+    """The sheet and parsed cells the validation job kept (the upload itself is gone)."""
     kind = source.params["kind"]
-    if name and kind in allowed_kinds(job.created_by):
-        try:
-            with default_storage.open(name, "rb") as handle:
-                data = json.load(handle)
-        except (OSError, ValueError):
-            pass
-        else:
-            spec = spec_for(kind)
-            return sheet_from_values(spec, data["columns"], data["rows"]), load_values(spec, data["values"])
-    return _sheet(job, source), None
+    if kind not in allowed_kinds(job.created_by):
+        raise JobFailed("您没有导入该类数据的权限")
+    content = files.read_work_file(source)
+    if content is None:
+        raise JobFailed(
+            f"校验结果只保留 {files.retention_hours()} 小时，已过期删除，未写入任何数据；请重新上传文件"
+        )
+    data = json.loads(content)
+    spec = spec_for(kind)
+    return sheet_from_values(spec, data["columns"], data["rows"]), load_values(spec, data["values"])
 
 
 class _Changed(Exception):
@@ -134,6 +137,13 @@ class _Changed(Exception):
 @_no_cycle_collection()
 def write_import(job: Job, progress: Progress) -> dict[str, Any]:
     source = Job.objects.get(pk=job.params["source_job"])
+    try:
+        return _write(job, source, progress)
+    finally:
+        files.delete_work_file(source)  # written or not, the validated rows are not needed again
+
+
+def _write(job: Job, source: Job, progress: Progress) -> dict[str, Any]:
     sheet, values = _parsed(job, source)
     progress.total(2 * len(sheet.rows))
     try:

@@ -3,6 +3,10 @@
 
 Admins import every kind; enterprise operators import their own workers, certificates and
 honours; everyone else gets 404. Only the job's creator or an admin sees an import review.
+
+The upload is stored encrypted and deleted once checked; the error report and the checked rows
+are kept for settings.IMPORT_FILE_HOURS (core.files). A review whose job's worker died shows it
+failed (core.jobs.fail_dead_jobs runs on every poll).
 """
 
 from __future__ import annotations
@@ -20,7 +24,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_htmx.http import HttpResponseClientRefresh
 
-from talentpool.core.jobs import start_job
+from talentpool.core import files
+from talentpool.core.jobs import fail_dead_jobs, start_job
 from talentpool.core.models import Job, JobStatus
 
 from .imports import SPECS, ImportKind, ImportMode, allowed_kinds, spec_for
@@ -103,7 +108,8 @@ def import_start(request: HttpRequest) -> HttpResponse:
         form = ImportForm(kinds=kinds, initial={"kind": initial if initial in kinds else kinds[0].value})
         status = 200
     return render(request, "registry/import_start.html",
-                  {"form": form, "kinds": _kind_rows(kinds), "title": _("Import from Excel")}, status=status)
+                  {"form": form, "kinds": _kind_rows(kinds), "title": _("Import from Excel"),
+                   "file_hours": files.retention_hours()}, status=status)
 
 
 def import_template(request: HttpRequest, kind: str) -> HttpResponse:
@@ -146,6 +152,11 @@ def import_review(request: HttpRequest, pk: int) -> HttpResponse:
     write_job = _write_job(job)
     if request.method == "POST":
         return _confirm(request, job)
+    if fail_dead_jobs([j for j in (job, write_job) if j is not None and j.status == JobStatus.RUNNING]):
+        job.refresh_from_db()
+        write_job = _write_job(job)
+        if write_job is not None and write_job.status == JobStatus.FAILED:
+            files.delete_work_file(job)  # the checked rows cannot be confirmed again
     running = job if not job.is_finished else write_job if write_job and not write_job.is_finished else None
     if request.headers.get("HX-Request"):
         if running is None:
@@ -170,6 +181,7 @@ def _review_context(job: Job, write_job: Job | None, running: Job | None) -> dic
         "notes": result.get("notes", []),
         "mode_label": dict(ImportForm.base_fields["mode"].choices).get(job.params.get("mode"), ""),
         "can_confirm": _confirmable(job, write_job),
+        "kept_until": files.kept_until(job),
         "title": job.title,
     }
 
@@ -198,4 +210,8 @@ def import_errors(request: HttpRequest, pk: int) -> HttpResponse:
     job = _import_job(request, pk)
     if not job.result_file:
         raise Http404
-    return FileResponse(job.result_file.open("rb"), as_attachment=True, filename=f"导入错误报告-{job.pk}.xlsx")
+    try:
+        report = job.result_file.open("rb")  # decrypted (core.files)
+    except (OSError, ValueError):  # purged meanwhile, or not readable with the configured key
+        raise Http404 from None
+    return FileResponse(report, as_attachment=True, filename=f"导入错误报告-{job.pk}.xlsx")

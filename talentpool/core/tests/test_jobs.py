@@ -10,11 +10,14 @@ from talentpool.core.models import Job, JobStatus
 pytestmark = pytest.mark.django_db
 
 calls: list[int] = []
+inputs: list[bytes] = []
 
 
 @jobs.job_handler("test.ok")
 def _ok(job: Job, progress: jobs.Progress) -> dict:
     calls.append(job.pk)
+    if job.input_file:
+        inputs.append(job.input_file.read())
     progress.total(3)
     for i in range(1, 4):
         progress.advance(i)
@@ -37,6 +40,7 @@ def _bug(job: Job, progress: jobs.Progress) -> dict:
 def _reset_calls(settings, tmp_path):  # type: ignore[no-untyped-def]
     settings.MEDIA_ROOT = tmp_path  # job files stay out of var/
     calls.clear()
+    inputs.clear()
 
 
 def _job(kind: str, user) -> Job:  # type: ignore[no-untyped-def]
@@ -92,7 +96,9 @@ def test_an_unexpected_error_shows_a_generic_chinese_message_without_traceback(a
     assert "secret-internal-detail" in caplog.text  # the server log keeps the trace
 
 
-def test_start_job_refuses_an_unknown_kind_and_enqueues_on_commit(admin_user, django_capture_on_commit_callbacks):
+def test_start_job_refuses_an_unknown_kind_and_enqueues_on_commit(
+    admin_user, django_capture_on_commit_callbacks, settings
+):
     with pytest.raises(ValueError):
         jobs.start_job("no.such.kind", actor=admin_user, title="x")
     with django_capture_on_commit_callbacks(execute=True):
@@ -100,7 +106,9 @@ def test_start_job_refuses_an_unknown_kind_and_enqueues_on_commit(admin_user, dj
     job.refresh_from_db()
     assert job.status == JobStatus.SUCCEEDED  # the immediate task backend ran it after commit
     assert calls == [job.pk]
-    assert job.input_file.read() == b"abc"
+    assert inputs == [b"abc"]  # the handler read the upload, which is deleted once the job ended
+    assert job.input_file.name == ""
+    assert not any(p.is_file() for p in (settings.MEDIA_ROOT / "jobs" / "input").rglob("*"))
 
 
 @pytest.fixture
