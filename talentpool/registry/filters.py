@@ -6,14 +6,14 @@ from typing import Any
 
 import django_filters
 from django.db.models import QuerySet
-from django.forms import ModelChoiceField
+from django.forms import ModelChoiceField, TextInput
 from django.utils.translation import gettext_lazy as _
 
 from talentpool.core.forms import DateRange, FastSelect, ValueChoices, style_fields
 
 from .choices import Education, HonourLevel, Ownership, Sex, SkillLevel
 from .models import Certificate, Enterprise, Honour, Industry, Worker
-from .search import resolve_term
+from .search import MaskedTermInput, is_token, search_workers, shown_terms
 
 NAMED = (Enterprise, Industry)  # models whose label (__str__) is their name
 
@@ -35,6 +35,13 @@ class StyledFilterSet(django_filters.FilterSet):
             if isinstance(field, ModelChoiceField):
                 assert field.queryset.model in NAMED, field.queryset.model  # labelled by name
                 field.widget = FastSelect(choices=ValueChoices(field, "name"))
+        # a box holding a token (search.py) shows the masked text it stands for, never the token
+        data = self.data
+        tokens = hasattr(data, "getlist") and any(is_token(v) for key in data for v in data.getlist(key))
+        shown = shown_terms(request) if tokens else {}
+        for field in self.form.fields.values():
+            if type(field.widget) is TextInput:
+                field.widget = MaskedTermInput(field.widget.attrs, shown=shown)
         style_fields(self.form.fields, small=True)
 
 
@@ -70,8 +77,7 @@ class WorkerFilter(StyledFilterSet):
         ]
 
     def filter_q(self, queryset: QuerySet[Worker], name: str, value: str) -> QuerySet[Worker]:
-        term = resolve_term(self.request, value)
-        return queryset.search(term) if term is not None else queryset.none()  # type: ignore[attr-defined]
+        return search_workers(self.request, queryset, value)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -91,6 +97,8 @@ class EnterpriseFilter(StyledFilterSet):
         fields = ["q", "industry", "ownership", "is_above_scale", "town"]
 
     def filter_q(self, queryset: QuerySet[Enterprise], name: str, value: str) -> QuerySet[Enterprise]:
+        if is_token(value):  # a personal number (search.py): no enterprise name or credit code holds one
+            return queryset.none()
         return queryset.search(value)  # type: ignore[attr-defined,no-any-return]
 
 
@@ -108,10 +116,7 @@ class CertificateFilter(StyledFilterSet):
         fields = ["q", "number", "level", "enterprise"]
 
     def filter_worker(self, queryset: QuerySet[Certificate], name: str, value: str) -> QuerySet[Certificate]:
-        term = resolve_term(self.request, value)
-        if term is None:
-            return queryset.none()
-        return queryset.filter(worker__in=Worker.objects.search(term).values("pk"))
+        return queryset.filter(worker__in=search_workers(self.request, Worker.objects.all(), value).values("pk"))
 
 
 class HonourFilter(StyledFilterSet):
@@ -127,7 +132,4 @@ class HonourFilter(StyledFilterSet):
         fields = ["q", "name", "level", "enterprise"]
 
     def filter_worker(self, queryset: QuerySet[Honour], name: str, value: str) -> QuerySet[Honour]:
-        term = resolve_term(self.request, value)
-        if term is None:
-            return queryset.none()
-        return queryset.filter(worker__in=Worker.objects.search(term).values("pk"))
+        return queryset.filter(worker__in=search_workers(self.request, Worker.objects.all(), value).values("pk"))

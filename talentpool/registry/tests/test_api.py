@@ -190,7 +190,8 @@ def test_api_filter_by_own_enterprise_works(as_operator_a, world, enterprise_a):
 def test_an_id_number_in_the_api_url_is_refused(as_admin, worker_a):
     response = as_admin.get(f"/api/workers/?q={worker_a.id_number}")
     assert response.status_code == 400
-    assert response.json() == {"q": ["身份证号不能放在网址中，请用 POST /api/workers/lookup/ 查询"]}
+    # refused before the view by core.middleware.PersonalNumberInUrlMiddleware
+    assert response.json() == {"q": ["身份证号和手机号不能放在网址中，请放在请求正文中提交。"]}
 
 
 def test_lookup_by_id_number_in_the_body_is_scoped(as_admin, as_operator_b, worker_a):
