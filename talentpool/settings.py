@@ -228,13 +228,23 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
 
 # Logs never carry personal data: request bodies are not logged and ID numbers never reach URLs.
+# Every handler masks ID numbers and mobile numbers (core/logging.py). Django's own handlers on
+# "django" (console, mail to admins) and "django.server" would bypass that filter: they are dropped
+# and those records reach the root handler.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"redact_personal_numbers": {"()": "talentpool.core.logging.RedactPersonalNumbers"}},
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["redact_personal_numbers"]},
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("TALENTPOOL_LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django": {"handlers": [], "propagate": True},
+        "django.server": {"handlers": [], "propagate": True},
+        "django.db.backends": {"level": "WARNING"},
+    },
 }
 
 # The programme being run; other districts change these (and the data), never the code.
