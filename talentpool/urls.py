@@ -1,9 +1,10 @@
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.views.i18n import JavaScriptCatalog
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
 from talentpool.core import views as core_views
+from talentpool.core.api import NotFoundView
 from talentpool.core.urls import auth_urlpatterns
 
 urlpatterns = [
@@ -17,6 +18,7 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="api-redoc"),
+    re_path(r"^api/.*/$", NotFoundView.as_view()),  # after every API route: the rest is a JSON 404
     path("django-admin/", admin.site.urls),
 ]
 

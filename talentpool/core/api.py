@@ -20,9 +20,10 @@ from drf_spectacular import openapi
 from drf_spectacular.extensions import OpenApiSerializerExtension
 from drf_spectacular.utils import OpenApiResponse
 from rest_framework import exceptions, serializers, status
+from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.views import APIView, set_rollback
 from rest_framework.views import exception_handler as drf_exception_handler
-from rest_framework.views import set_rollback
 
 from talentpool.rules.text import MAX_YEAR, MIN_YEAR
 
@@ -231,3 +232,14 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     if response is not None and isinstance(response.data, list):
         response.data = {"non_field_errors": response.data}
     return response
+
+
+class NotFoundView(APIView):
+    """Any other URL under ``/api/`` (a record number no route takes, like ``-1.0``, a mistyped name): a JSON 404
+    like the API's own, not the HTML page; anonymous callers get the API's 403 first."""
+
+    schema = None  # not an operation of the API
+
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        super().initial(request, *args, **kwargs)
+        raise exceptions.NotFound()

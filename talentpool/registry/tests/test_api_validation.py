@@ -271,6 +271,24 @@ def test_a_page_past_the_end_is_a_404(as_admin, world, page):
     assert list(response.json()) == ["detail"]
 
 
+@pytest.mark.parametrize("url", ["/api/workers/1.5/", "/api/workers/2.2250738585e-313/", "/api/nothing/",
+                                 "/api/workers/1/x/", "/api/enterprises/-1.0/"])
+def test_any_other_api_url_is_a_json_404(as_admin, url):
+    for method in ("GET", "POST", "PATCH"):
+        response = as_admin.generic(method, url, "{}", content_type="application/json")
+        assert (response.status_code, response["Content-Type"]) == (404, "application/json")
+        assert response.json() == {"detail": "未找到。"}
+
+
+def test_any_other_api_url_is_a_403_to_anonymous(anonymous):
+    response = anonymous.get("/api/nothing/")
+    assert (response.status_code, list(response.json())) == (403, ["detail"]), response.content
+
+
+def test_an_api_url_without_its_slash_is_still_redirected(as_admin):
+    assert as_admin.get("/api/workers")["Location"] == "/api/workers/"
+
+
 # The schema --------------------------------------------------------------------------------
 
 
