@@ -6,8 +6,10 @@ for the demo (SQLite in ``var/``) and documented in docs/deploy.md.
 
 import base64
 import hashlib
+import ipaddress
 import os
 import sys
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -44,7 +46,7 @@ ENCRYPTION_KEY = (
 )
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "talentpool.core.adminsite.AdminConfig",  # the Django admin, signed in and audited like the rest
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -62,6 +64,10 @@ INSTALLED_APPS = [
     "talentpool.core",
     "django_tasks",
     "django_tasks_db",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "talentpool.registry",
 ]
 
@@ -74,11 +80,14 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "talentpool.core.twofactor.TwoFactorMiddleware",  # after OTPMiddleware: refuses pages until verified
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "talentpool.core.middleware.AuditContextMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "talentpool.urls"
@@ -129,9 +138,40 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "talentpool.core.passwords.CharacterClassValidator"},
 ]
 
-# Login hardening: lock an account (per username and per address) after repeated failures.
+# Login hardening (django-axes, core/auth.py): an account is locked after LOGIN_FAILURE_LIMIT failed
+# passwords or codes from any addresses, one address after LOGIN_ADDRESS_FAILURE_LIMIT failures for any
+# accounts (a password spray), each for LOGIN_LOCKOUT_MINUTES after its last failure. One address never
+# locks other addresses, and never every account at once.
 LOGIN_FAILURE_LIMIT = int(os.environ.get("TALENTPOOL_LOGIN_FAILURE_LIMIT", "5"))
+LOGIN_ADDRESS_FAILURE_LIMIT = int(
+    os.environ.get("TALENTPOOL_LOGIN_ADDRESS_FAILURE_LIMIT", str(LOGIN_FAILURE_LIMIT * 5))
+)
 LOGIN_LOCKOUT_MINUTES = int(os.environ.get("TALENTPOOL_LOGIN_LOCKOUT_MINUTES", "15"))
+# The reverse proxies (addresses or networks) whose X-Forwarded-For is believed; empty: REMOTE_ADDR is
+# the client (core.middleware.client_ip, used by the lockout and the audit log alike).
+TRUSTED_PROXIES = [str(ipaddress.ip_network(p, strict=False)) for p in env_list("TALENTPOOL_TRUSTED_PROXIES", "")]
+AUTHENTICATION_BACKENDS = [
+    "talentpool.core.auth.LockoutBackend",  # refuses a locked account or address before the password
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_HANDLER = "talentpool.core.auth.LockoutHandler"
+AXES_FAILURE_LIMIT = LOGIN_FAILURE_LIMIT
+AXES_COOLOFF_TIME = timedelta(minutes=LOGIN_LOCKOUT_MINUTES)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # counted apart, each with its limit (LockoutHandler)
+AXES_USERNAME_CALLABLE = "talentpool.core.auth.lockout_username"
+AXES_CLIENT_IP_CALLABLE = "talentpool.core.middleware.client_ip"
+AXES_LOCKOUT_CALLABLE = "talentpool.core.auth.lockout_response"
+AXES_RESET_ON_SUCCESS = False  # core.auth.complete_sign_in resets, once the second factor is given too
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False  # a lock ends LOGIN_LOCKOUT_MINUTES after it began
+AXES_DISABLE_ACCESS_LOG = True  # the audit log records every sign-in
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "token", "csrfmiddlewaretoken"]
+# Two-factor sign-in (core/twofactor.py): required of admins and leaders when on (production).
+REQUIRE_2FA = env_bool("TALENTPOOL_REQUIRE_2FA", False)
+OTP_TOTP_ISSUER = "技能人才库"
+# Wrong codes count towards the lockout above instead of django-otp's own growing delays.
+OTP_TOTP_THROTTLE_FACTOR = 0
+OTP_STATIC_THROTTLE_FACTOR = 0
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True  # the Django admin never shows a device's key or recovery codes
 # Registration refused because the ID (or certificate) number is held elsewhere: the operator is
 # told nothing more, and after this many refusals in an hour registration by ID number pauses, so
 # nobody can probe who works where (registry.services.check_refusal_throttle).

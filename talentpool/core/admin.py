@@ -1,7 +1,10 @@
-"""Django admin for programme admins: accounts and the working-day calendar."""
+"""Django admin for programme admins: accounts and the working-day calendar. The site itself (who
+may enter, how they sign in, the audit of every change) is core/adminsite.py."""
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from .models import AuditLog, CalendarDay, CalendarYear, User
@@ -9,7 +12,16 @@ from .models import AuditLog, CalendarDay, CalendarYear, User
 
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
-    list_display = ["username", "full_name", "role", "enterprise", "organisation", "is_active", "last_login"]
+    list_display = [
+        "username",
+        "full_name",
+        "role",
+        "enterprise",
+        "organisation",
+        "is_active",
+        "last_login",
+        "two_factor",
+    ]
     list_filter = ["role", "is_active"]
     search_fields = ["username", "full_name", "organisation"]
     raw_id_fields = ["enterprise", "worker"]
@@ -21,6 +33,10 @@ class UserAdmin(BaseUserAdmin):
         *BaseUserAdmin.add_fieldsets,
         (_("Role"), {"fields": ["role", "full_name", "organisation", "enterprise", "worker"]}),
     ]
+
+    @admin.display(description=_("two-factor sign-in"))
+    def two_factor(self, obj: User) -> str:
+        return format_html('<a href="{}">{}</a>', reverse("core:reset_two_factor", args=[obj.pk]), _("Reset"))
 
 
 @admin.register(CalendarDay)

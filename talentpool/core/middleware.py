@@ -1,5 +1,8 @@
+import ipaddress
 from collections.abc import Callable
+from functools import lru_cache
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -8,9 +11,49 @@ from talentpool.rules.redaction import contains_personal_number
 
 from .context import current_ip
 
+IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
+IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+
+@lru_cache(maxsize=8)
+def _networks(entries: tuple[str, ...]) -> tuple[IPNetwork, ...]:
+    return tuple(ipaddress.ip_network(entry, strict=False) for entry in entries)
+
+
+def _address(text: str) -> IPAddress | None:
+    try:
+        address = ipaddress.ip_address(text.strip())
+    except ValueError:
+        return None
+    mapped = getattr(address, "ipv4_mapped", None)  # ::ffff:10.0.0.1 is 10.0.0.1
+    return mapped or address
+
 
 def client_ip(request: HttpRequest) -> str | None:
-    return request.META.get("REMOTE_ADDR") or None
+    """The client's address: ``REMOTE_ADDR``, or, when that is one of ``TRUSTED_PROXIES``, the
+    right-most ``X-Forwarded-For`` hop that no trusted proxy added.
+
+    Hops are read right to left because each proxy appends the address it saw: everything left of
+    the first untrusted hop was written by the client and may be forged. A request that does not
+    come from a trusted proxy keeps its ``REMOTE_ADDR``, whatever headers it sends. (ipware's
+    ``proxy_trusted_ips`` checks the header's own trailing hops, never ``REMOTE_ADDR``, so a
+    client reaching gunicorn directly could pass it; hence this function, which axes uses too:
+    ``AXES_CLIENT_IP_CALLABLE``.)"""
+    remote = _address(request.META.get("REMOTE_ADDR") or "")
+    if remote is None:
+        return None
+    proxies = _networks(tuple(settings.TRUSTED_PROXIES))
+    if not any(remote in network for network in proxies):
+        return str(remote)
+    client = remote
+    for hop in reversed(request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")):
+        address = _address(hop)
+        if address is None:  # an empty or garbled hop: stop at the last address a proxy vouched for
+            break
+        client = address
+        if not any(address in network for network in proxies):
+            break
+    return str(client)
 
 
 class AuditContextMiddleware:

@@ -1,4 +1,4 @@
-"""Users and roles, audit log, login failures, background jobs and the working-day calendar."""
+"""Users and roles, audit log, background jobs and the working-day calendar (login failures: django-axes)."""
 
 from __future__ import annotations
 
@@ -78,20 +78,6 @@ class User(AbstractUser):
         return self.role == Role.EXPERT
 
 
-class LoginFailure(models.Model):
-    """One failed login; recent ones lock the username or the address."""
-
-    username = models.CharField(max_length=150, db_index=True)
-    ip_address = models.GenericIPAddressField(null=True, blank=True)
-    at = models.DateTimeField(default=timezone.now, db_index=True)
-
-    class Meta:
-        indexes = [models.Index(fields=["ip_address", "at"])]
-
-    def __str__(self) -> str:
-        return f"{self.username} {self.at:%Y-%m-%d %H:%M}"
-
-
 class AuditAction(models.TextChoices):
     CREATE = "create", _("created")
     UPDATE = "update", _("changed")
@@ -102,6 +88,10 @@ class AuditAction(models.TextChoices):
     LOGIN = "login", _("logged in")
     LOGIN_FAILED = "login_failed", _("failed to log in")
     LOCKED = "locked", _("locked out")
+    TWO_FACTOR_ENROLMENT = "two_factor_enrolment", _("began setting up two-factor sign-in")
+    TWO_FACTOR_CONFIRMED = "two_factor_confirmed", _("set up two-factor sign-in")
+    RECOVERY_CODE_USED = "recovery_code_used", _("signed in with a recovery code")
+    TWO_FACTOR_RESET = "two_factor_reset", _("reset two-factor sign-in")
     PURGE = "purge", _("purged old audit records")
     DUPLICATE_REFUSED = "duplicate_refused", _("registration refused (duplicate)")
 

@@ -12,10 +12,14 @@ urlpatterns = [
     path("jobs/<int:pk>/", views.job_detail, name="job_detail"),
     path("jobs/<int:pk>/result/", views.job_result, name="job_result"),
     path("audit/", views.AuditLogView.as_view(), name="audit_log"),
+    path("users/<int:pk>/reset-2fa/", views.reset_two_factor, name="reset_two_factor"),
 ]
 
 auth_urlpatterns = [
     path("login/", views.LoginView.as_view(), name="login"),
+    # The second step of signing in: after the password, before any other page (TwoFactorMiddleware).
+    path("login/code/", views.two_factor_verify, name="two_factor_verify"),
+    path("login/two-factor-setup/", views.two_factor_enrol, name="two_factor_enrol"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     # The login page offers the language switch, so it must work before logging in (this path
     # shadows the one of django.conf.urls.i18n, which LoginRequiredMiddleware would guard).

@@ -2,23 +2,190 @@ from __future__ import annotations
 
 import django_filters
 import django_tables2 as tables
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import login as auth_login
 from django.contrib.auth import views as auth_views
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect, render, resolve_url
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as gettext_now
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
 from django_filters.views import FilterView
+from django_otp import login as otp_login
+from django_otp.plugins.otp_static.models import StaticDevice
 from django_tables2.views import SingleTableMixin
 
-from .auth import LockoutAuthenticationForm
+from . import twofactor
+from .auth import (
+    LockoutAuthenticationForm,
+    complete_sign_in,
+    count_code_failure,
+    lock_reason,
+    record_refused_while_locked,
+    render_locked,
+)
 from .forms import style_fields
-from .models import AuditAction, AuditLog, Job
+from .models import AuditAction, AuditLog, Job, User
 from .roles import Role
 
 
 class LoginView(auth_views.LoginView):
+    """The password step; then the code or the enrolment if one is due (core/twofactor.py)."""
+
     form_class = LockoutAuthenticationForm
     template_name = "core/login.html"
     redirect_authenticated_user = True
+
+    def form_valid(self, form: LockoutAuthenticationForm) -> HttpResponse:
+        user = form.get_user()
+        auth_login(self.request, user)
+        step = twofactor.refresh_step(self.request)
+        if step is not None:
+            return HttpResponseRedirect(twofactor.step_url(step, self.get_redirect_url()))
+        complete_sign_in(self.request, user)
+        return HttpResponseRedirect(self.get_success_url())
+
+
+def _next_url(request: HttpRequest) -> str:
+    url = request.POST.get("next") or request.GET.get("next") or ""
+    safe = url_has_allowed_host_and_scheme(url, allowed_hosts={request.get_host()}, require_https=request.is_secure())
+    return url if safe else ""
+
+
+def _after(next_url: str) -> str:
+    return next_url or resolve_url(settings.LOGIN_REDIRECT_URL)
+
+
+def _wrong_code(request: HttpRequest, user: User, form: twofactor.CodeForm, *, step: str) -> HttpResponse | None:
+    """Count and audit a wrong code; the locked login page if that was one too many."""
+    if count_code_failure(request, user, step=step):
+        return render_locked(request)
+    form.add_error("token", gettext_now("That code is not right. Enter the code your app shows now."))
+    return None
+
+
+def _locked(request: HttpRequest, user: User) -> HttpResponse | None:
+    reason = lock_reason(request, user.get_username())
+    if reason is None:
+        return None
+    record_refused_while_locked(request, user.get_username(), reason)
+    return render_locked(request)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def two_factor_verify(request: HttpRequest) -> HttpResponse:
+    """The second step: the authenticator's code, or one of the recovery codes."""
+    user: User = request.user  # type: ignore[assignment]
+    next_url = _next_url(request)
+    step = twofactor.refresh_step(request)  # the devices may have been reset since the password
+    if user.is_verified() or step is None:  # type: ignore[attr-defined]
+        return HttpResponseRedirect(_after(next_url))
+    if step == twofactor.ENROL:
+        return HttpResponseRedirect(twofactor.step_url(step, next_url))
+    form = twofactor.CodeForm(request.POST or None)
+    if request.method == "POST":
+        if (locked := _locked(request, user)) is not None:
+            return locked
+        if form.is_valid():
+            device = twofactor.verify_second_factor(user, form.cleaned_data["token"], actor=user)
+            if device is not None:
+                otp_login(request, device)
+                is_recovery = isinstance(device, StaticDevice)
+                second_factor = twofactor.RECOVERY_CODE if is_recovery else twofactor.TOTP
+                complete_sign_in(request, user, second_factor=second_factor)
+                if is_recovery:
+                    left = twofactor.recovery_codes_left(user)
+                    messages.warning(
+                        request,
+                        gettext_now(
+                            "You signed in with a recovery code; %(left)s are left. If your phone is lost, "
+                            "ask an administrator to reset your two-factor sign-in."
+                        )
+                        % {"left": left},
+                    )
+                return HttpResponseRedirect(_after(next_url))
+            if (refused := _wrong_code(request, user, form, step="code")) is not None:
+                return refused
+    return render(request, "core/two_factor_verify.html", {"form": form, "next": next_url})
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def two_factor_enrol(request: HttpRequest) -> HttpResponse:
+    """Set up an authenticator app: scan the QR code (or type the key), confirm one code, then note
+    the ten recovery codes, shown this once."""
+    user: User = request.user  # type: ignore[assignment]
+    next_url = _next_url(request)
+    step = twofactor.refresh_step(request)
+    if step == twofactor.VERIFY:
+        if user.is_verified():  # type: ignore[attr-defined]
+            return HttpResponseRedirect(_after(next_url))
+        return HttpResponseRedirect(twofactor.step_url(step, next_url))
+    if not twofactor.requires_two_factor(user):
+        raise Http404
+    device = twofactor.start_enrolment(user, actor=user)
+    form = twofactor.CodeForm(request.POST or None)
+    form.fields["token"].widget.attrs["inputmode"] = "numeric"
+    if request.method == "POST":
+        if (locked := _locked(request, user)) is not None:
+            return locked
+        if form.is_valid():
+            codes = twofactor.confirm_enrolment(device, form.cleaned_data["token"], actor=user)
+            if codes is not None:
+                otp_login(request, device)
+                twofactor.refresh_step(request)
+                complete_sign_in(request, user, second_factor=twofactor.ENROLLED)
+                return render(
+                    request,
+                    "core/two_factor_recovery_codes.html",
+                    {
+                        "codes": [twofactor.format_recovery_code(c) for c in codes],
+                        "next": _after(next_url),
+                    },
+                )
+            if (refused := _wrong_code(request, user, form, step="enrolment")) is not None:
+                return refused
+    return render(
+        request,
+        "core/two_factor_enrol.html",
+        {
+            "form": form,
+            "next": next_url,
+            "qr_data_uri": twofactor.qr_data_uri(device),
+            "secret": twofactor.secret_text(device),
+            "issuer": settings.OTP_TOTP_ISSUER,
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def reset_two_factor(request: HttpRequest, pk: int) -> HttpResponse:
+    """An admin removes a user's authenticator and recovery codes (a lost phone); audited."""
+    if not request.user.is_admin:  # type: ignore[union-attr]
+        raise Http404
+    target = get_object_or_404(User, pk=pk)
+    if request.method == "POST":
+        twofactor.reset_two_factor(target, actor=request.user)  # type: ignore[arg-type]
+        messages.success(
+            request,
+            gettext_now("Two-factor sign-in of %(user)s was reset. They set it up again at their next sign-in.")
+            % {"user": target},
+        )
+        return redirect("core:reset_two_factor", pk=target.pk)
+    return render(
+        request,
+        "core/two_factor_reset.html",
+        {
+            "target": target,
+            "has_authenticator": twofactor.confirmed_totp(target) is not None,
+            "recovery_codes_left": twofactor.recovery_codes_left(target),
+            "required": twofactor.requires_two_factor(target),
+        },
+    )
 
 
 def home(request: HttpRequest) -> HttpResponse:
