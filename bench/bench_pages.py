@@ -63,7 +63,7 @@ MIX = {
     "search_id_get": 0,  # follows each search_id_post
     "sort_column": 2,
 }
-SORTS = ["name", "-name", "birth_date", "-birth_date", "skill_level", "-skill_level", "current_enterprise",
+SORTS = ["name", "-name", "birth_year", "-birth_year", "skill_level", "-skill_level", "current_enterprise",
          "industry"]
 
 
