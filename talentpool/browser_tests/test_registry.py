@@ -30,6 +30,11 @@ def test_admin_searches_reveals_and_adds_an_enterprise(page: Page, live_server, 
     page.get_by_role("button", name="筛选").click()
     expect(page.get_by_role("link", name="单田芳")).to_be_visible()
     assert worker_b.id_number not in page.url
+    # The box shows the number masked (the session keeps only its hash), and filtering again keeps it.
+    expect(page.get_by_label("搜索")).to_have_value(worker_b.id_number_masked)
+    page.get_by_role("button", name="筛选").click()
+    expect(page.get_by_role("link", name="单田芳")).to_be_visible()
+    expect(page.get_by_test_id("result-count")).to_contain_text("1")
 
     # The detail page shows the ID masked; "显示" reveals it in place (audited).
     page.get_by_role("link", name="单田芳").click()
