@@ -34,7 +34,9 @@ def env_list(name: str, default: str) -> list[str]:
 DEMO_SECRET_KEY = "talentpool-demo-secret-key-change-me-in-production-0123456789"
 SECRET_KEY = os.environ.get("TALENTPOOL_SECRET_KEY", DEMO_SECRET_KEY)
 DEBUG = env_bool("TALENTPOOL_DEBUG", False)
-ALLOWED_HOSTS = env_list("TALENTPOOL_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1],0.0.0.0,*")
+# Never "*": a production host is named (docs/deploy.env.example); scripts/demo --lan adds the
+# machine's LAN addresses.
+ALLOWED_HOSTS = env_list("TALENTPOOL_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("TALENTPOOL_CSRF_TRUSTED_ORIGINS", "")
 
 # Personal data (ID numbers, phones) is encrypted with this key (32 bytes, urlsafe base64).
@@ -59,6 +61,7 @@ INSTALLED_APPS = [
     "django_tables2",
     "django_filters",
     "django_htmx",
+    "csp",
     # core before django_tasks_db: its db_worker command (fail dead jobs, purge job files, then run)
     # takes the place of theirs, and the first app listed wins.
     "talentpool.core",
@@ -74,12 +77,14 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",  # below whitenoise: static files need no policy
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "talentpool.core.middleware.PersonalNumberInUrlMiddleware",  # before anything redirects with the URL
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "talentpool.core.security.NoStoreMiddleware",  # every signed-in response: Cache-Control no-store
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "talentpool.core.twofactor.TwoFactorMiddleware",  # after OTPMiddleware: refuses pages until verified
@@ -266,6 +271,29 @@ if env_bool("TALENTPOOL_BEHIND_HTTPS_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
+# HTTPS (docs/deploy.md): behind the TLS proxy, redirect plain HTTP and tell browsers to use HTTPS
+# only (HSTS). Off by default, for the demo on http://127.0.0.1.
+SECURE_SSL_REDIRECT = env_bool("TALENTPOOL_SSL_REDIRECT", False)
+SECURE_HSTS_SECONDS = int(os.environ.get("TALENTPOOL_HSTS_SECONDS", "0"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("TALENTPOOL_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = env_bool("TALENTPOOL_HSTS_PRELOAD", False)
+# Content-Security-Policy (django-csp): scripts and styles from this site's own files only, never
+# inline, so injected markup cannot run; data: images for the two-factor QR code; no framing, no
+# plugins, forms post only here. The API docs pages relax style-src (core.security.DOCS_POLICY).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
 
 # Logs never carry personal data: request bodies are not logged and ID numbers never reach URLs.
 # Every handler masks ID numbers and mobile numbers (core/logging.py). Django's own handlers on
