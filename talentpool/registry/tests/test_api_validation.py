@@ -34,6 +34,9 @@ UNREADABLE = "无法读取请求内容：请发送 JSON（Content-Type: applicat
 EDUCATION = "请从以下值中选择一个：junior, senior, college, bachelor, postgraduate。"
 RETIREMENT = "请从以下值中选择一个：man, woman_55, woman_50。"
 LEVEL = "请从以下值中选择一个：0, 1, 2, 3, 4, 5, 6, 7。"
+INTEGER = "请填写合法的整数值。"
+VERSION_MIN = "请确保该值大于或者等于 1。"
+OWNERSHIP = "请从以下值中选择一个：public, non_public。"
 
 
 def max_length(n: int) -> str:
@@ -216,6 +219,76 @@ def test_a_business_refusal_is_a_400_with_detail(as_leader, enterprise_a):
     assert response.status_code == 400
     assert response.json() == {"enterprise": [NO_RECORD]}  # a leader changes no enterprise
     assert Worker.objects.count() == 0
+
+
+# The edits (PUT / PATCH with the version read): the same strict fields ---------------------------
+
+WORKER_EDIT_CASES: list[tuple[str, Any, list[str]]] = [
+    ("name", ["慎建国"], [TEXT]),
+    ("name", HUGE, [max_length(32)]),
+    ("id_number", 330503198503071230, [TEXT]),
+    ("work_start_date", 20050701, [DATE]),
+    ("work_start_date", TOMORROW, ["日期不能晚于今天。"]),
+    ("skill_level", 99, [LEVEL]),
+    ("is_frontline", 1, [BOOLEAN]),
+    ("occupation", 10**30, [NO_RECORD]),
+    ("enterprise", 1, [UNKNOWN]),  # a change of employer is its own action
+    ("birth_date", "1985-03-07", [UNKNOWN]),
+    ("version", "abc", [INTEGER]),
+    ("version", 0, [VERSION_MIN]),
+]
+ENTERPRISE_EDIT_CASES: list[tuple[str, Any, list[str]]] = [
+    ("name", 42, [TEXT]),
+    ("uscc", 913305037392000000, [TEXT]),
+    ("uscc", HUGE, [max_length(24)]),
+    ("industry", True, [NUMBER]),
+    ("industry", 10**30, [NO_RECORD]),
+    ("ownership", "private", [OWNERSHIP]),
+    ("is_above_scale", "maybe", [BOOLEAN]),
+    ("town", HUGE, [max_length(32)]),
+    ("address", {"street": "适园路"}, [TEXT]),
+    ("contact_phone", 13955556666, [TEXT]),
+    ("contact_phone", "电话", ["无法识别的电话号码“电话”：手机号应为 11 位，固定电话应带区号"]),
+    ("employees", 5, [UNKNOWN]),
+]
+
+
+@pytest.mark.parametrize(("field", "value", "messages"), WORKER_EDIT_CASES,
+                         ids=[f"{f}-{type(v).__name__}-{i}" for i, (f, v, _) in enumerate(WORKER_EDIT_CASES)])
+def test_a_wrong_field_of_a_worker_edit_is_a_400_and_changes_nothing(as_operator_a, worker_a, field, value,
+                                                                    messages):
+    body = {"version": worker_a.version, field: value}
+    response = as_operator_a.patch(f"/api/workers/{worker_a.pk}/", json.dumps(body), content_type="application/json")
+    assert response.status_code == 400
+    assert response.json() == {field: messages}
+    worker_a.refresh_from_db()
+    assert (worker_a.name, worker_a.version, worker_a.skill_level) == ("慎建民", 1, 3)
+    assert AuditLog.objects.count() == 0
+
+
+@pytest.mark.parametrize(("field", "value", "messages"), ENTERPRISE_EDIT_CASES,
+                         ids=[f"{f}-{type(v).__name__}-{i}" for i, (f, v, _) in enumerate(ENTERPRISE_EDIT_CASES)])
+def test_a_wrong_field_of_an_enterprise_edit_is_a_400_and_changes_nothing(as_admin, enterprise_a, field, value,
+                                                                         messages):
+    body = {"version": enterprise_a.version, field: value}
+    response = as_admin.patch(f"/api/enterprises/{enterprise_a.pk}/", json.dumps(body),
+                              content_type="application/json")
+    assert response.status_code == 400
+    assert response.json() == {field: messages}
+    enterprise_a.refresh_from_db()
+    assert (enterprise_a.name, enterprise_a.version, enterprise_a.contact_phone) == (
+        "浙江久立特材科技股份有限公司", 1, "")
+    assert AuditLog.objects.count() == 0
+
+
+@pytest.mark.parametrize("body", [[1], "x", None])
+def test_an_edit_body_that_is_not_an_object_is_a_400(as_admin, worker_a, body):
+    response = as_admin.put(f"/api/workers/{worker_a.pk}/", json.dumps(body), content_type="application/json",
+                            HTTP_IF_MATCH='W/"1"')
+    assert response.status_code == 400
+    assert list(response.json()) == ["non_field_errors"]
+    worker_a.refresh_from_db()
+    assert worker_a.version == 1
 
 
 LOOKUP_CASES: list[tuple[Any, dict[str, list[str]]]] = [
