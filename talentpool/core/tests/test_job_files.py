@@ -253,3 +253,22 @@ def test_the_dead_jobs_task_result_is_failed_so_the_queue_state_is_true(admin_us
     assert live_task.status == "RUNNING"
     # The next task is still the one the worker claims: a dead task never blocked the queue.
     assert DBTaskResult.objects.ready().get() == waiting
+
+
+@pytest.mark.django_db
+def test_the_worker_fails_dead_jobs_and_purges_files_when_it_starts(settings, admin_user):
+    import signal
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    stale = _running(admin_user, heartbeat_minutes_ago=10)
+    old = _finished_job(admin_user, hours_ago=48)
+    handlers = {s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM, signal.SIGQUIT)}
+    try:
+        call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
+    finally:
+        for number, handler in handlers.items():
+            signal.signal(number, handler)
+    stale.refresh_from_db()
+    assert (stale.status, stale.result) == (JobStatus.FAILED, {"error": DEAD})
+    assert Job.objects.get(pk=old.pk).result_file.name == ""
+    assert _on_disk(settings) == []

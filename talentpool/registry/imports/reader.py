@@ -12,6 +12,7 @@ child, not the worker, and the import fails with a clear message.
 
 from __future__ import annotations
 
+import faulthandler
 import io
 import multiprocessing
 import posixpath
@@ -232,6 +233,7 @@ def _grid(content: bytes) -> list[list[Cell]]:
 def _child(content: bytes, memory_mb: int, answer: Connection) -> None:
     """Parse in the child, under an address-space limit: what the worker already has, plus
     ``memory_mb``. A Rust allocation failure aborts the child; a Python one is reported."""
+    faulthandler.disable()  # an abort here is the expected end of a hostile file, not a crash to dump
     try:
         try:
             limit = _address_space() + memory_mb * 1024 * 1024
