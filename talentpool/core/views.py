@@ -28,7 +28,8 @@ from .auth import (
     render_locked,
 )
 from .forms import style_fields
-from .models import AuditAction, AuditLog, Job, User
+from .jobs import fail_dead_jobs
+from .models import AuditAction, AuditLog, Job, JobStatus, User
 from .roles import Role
 
 
@@ -213,6 +214,9 @@ def job_list(request: HttpRequest) -> HttpResponse:
 
 def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
     job = get_object_or_404(_jobs_for(request), pk=pk)
+    # a job whose worker died shows as failed here too, not as running for ever (core.jobs)
+    if job.status == JobStatus.RUNNING and fail_dead_jobs([job]):
+        job.refresh_from_db()
     template = "core/_job_progress.html" if request.htmx else "core/job_detail.html"  # type: ignore[attr-defined]
     return render(request, template, {"job": job})
 
@@ -222,7 +226,11 @@ def job_result(request: HttpRequest, pk: int) -> FileResponse:
     if not job.result_file:
         raise Http404
     name = job.result_file.name.rsplit("/", 1)[-1]
-    return FileResponse(job.result_file.open("rb"), as_attachment=True, filename=name)
+    try:
+        result = job.result_file.open("rb")  # decrypted (core.files)
+    except (OSError, ValueError):  # purged meanwhile, or not readable with the configured key
+        raise Http404 from None
+    return FileResponse(result, as_attachment=True, filename=name)
 
 
 class AuditFilter(django_filters.FilterSet):

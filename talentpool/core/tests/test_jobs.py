@@ -163,3 +163,46 @@ def test_a_job_without_a_result_file_has_no_download(as_operator_a, operator_a):
     job = _job("test.clean_failure", operator_a)
     jobs.execute_job(job.pk)
     assert as_operator_a.get(f"/core/jobs/{job.pk}/result/").status_code == 404
+
+
+def test_the_job_page_fails_a_job_whose_worker_died(as_operator_a, operator_a):
+    import datetime
+
+    from django.utils import timezone
+
+    beat = timezone.now() - datetime.timedelta(minutes=3)  # silent past jobs.HEARTBEAT_TIMEOUT
+    job = Job.objects.create(kind="test.ok", title="测试任务", created_by=operator_a, status=JobStatus.RUNNING,
+                             started_at=beat, heartbeat_at=beat)
+    page = as_operator_a.get(f"/core/jobs/{job.pk}/").content.decode()
+    assert '<strong data-testid="job-status">失败</strong>' in page
+    assert jobs.DEAD_WORKER in page
+    job.refresh_from_db()
+    assert (job.status, job.result) == (JobStatus.FAILED, {"error": jobs.DEAD_WORKER})
+    partial = as_operator_a.get(f"/core/jobs/{job.pk}/", headers={"HX-Request": "true"}).content.decode()
+    assert "hx-trigger" not in partial  # failed: the page stops polling
+
+
+def test_the_job_page_leaves_a_live_job_running(as_operator_a, operator_a):
+    from django.utils import timezone
+
+    job = Job.objects.create(kind="test.ok", title="测试任务", created_by=operator_a, status=JobStatus.RUNNING,
+                             started_at=timezone.now(), heartbeat_at=timezone.now())
+    body = as_operator_a.get(f"/core/jobs/{job.pk}/", headers={"HX-Request": "true"}).content.decode()
+    assert 'hx-trigger="every 1s"' in body
+    job.refresh_from_db()
+    assert (job.status, job.result, job.finished_at) == (JobStatus.RUNNING, {}, None)
+
+
+def test_a_result_file_that_is_not_encrypted_or_is_gone_is_a_404(settings, as_operator_a, finished_job):
+    finished_job.refresh_from_db()
+    path = settings.MEDIA_ROOT / finished_job.result_file.name
+    assert path.is_file()
+    path.write_bytes(b"not an encrypted file")
+    assert as_operator_a.get(f"/core/jobs/{finished_job.pk}/result/").status_code == 404
+    path.unlink()  # purged meanwhile
+    assert as_operator_a.get(f"/core/jobs/{finished_job.pk}/result/").status_code == 404
+
+
+def test_a_result_file_encrypted_under_another_key_is_a_404(settings, as_operator_a, finished_job):
+    settings.ENCRYPTION_KEY = "k" * 44  # not the key the file was written under
+    assert as_operator_a.get(f"/core/jobs/{finished_job.pk}/result/").status_code == 404
