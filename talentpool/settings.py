@@ -181,6 +181,10 @@ OTP_ADMIN_HIDE_SENSITIVE_DATA = True  # the Django admin never shows a device's 
 # told nothing more, and after this many refusals in an hour registration by ID number pauses, so
 # nobody can probe who works where (registry.services.check_refusal_throttle).
 DUPLICATE_REFUSALS_PER_HOUR = int(os.environ.get("TALENTPOOL_DUPLICATE_REFUSALS_PER_HOUR", "20"))
+# Searches by exact ID number per user (admins too) in any hour, from the lists' search boxes and
+# the API's lookup: the masked number and birth year leave ~33 candidates for the hidden digits,
+# so each search is audited and counted, and beyond this many refused (registry.search).
+ID_SEARCHES_PER_HOUR = int(os.environ.get("TALENTPOOL_ID_SEARCHES_PER_HOUR", "30"))
 # Audit records are kept at least 180 days (MLPS 2.0, Cybersecurity Law art. 21); purge_audit
 # deletes older ones only, and refuses a shorter period (core.checks reports one).
 AUDIT_RETENTION_DAYS = int(os.environ.get("TALENTPOOL_AUDIT_RETENTION_DAYS", "180"))

@@ -94,6 +94,8 @@ class AuditAction(models.TextChoices):
     TWO_FACTOR_RESET = "two_factor_reset", _("reset two-factor sign-in")
     PURGE = "purge", _("purged old audit records")
     DUPLICATE_REFUSED = "duplicate_refused", _("registration refused (duplicate)")
+    ID_SEARCH = "id_search", _("searched by ID number")
+    ID_SEARCH_REFUSED = "id_search_refused", _("search by ID number refused (too many)")
 
 
 def audit_action_choices() -> list[tuple[str, str]]:

@@ -34,7 +34,7 @@ from . import services
 from .choices import Education, Ownership, RetirementCategory, SkillLevel
 from .filters import CertificateFilter, EnterpriseFilter, HonourFilter, WorkerFilter
 from .models import Certificate, Enterprise, Honour, Industry, Occupation, Worker
-from .search import looks_like_id_number
+from .search import TooManyIdSearches, looks_like_id_number, search_by_id_number, search_for
 
 
 class IndustrySerializer(serializers.ModelSerializer):
@@ -213,7 +213,12 @@ def expected_version(request: Request, body_version: int | None) -> int | Respon
     return numbers[0] if len(numbers) == 1 else -1  # several or none: matches no version
 
 
-def paused(exc: services.TooManyRefusals) -> Response:
+ID_SEARCHES_PAUSED = OpenApiResponse(
+    ErrorSerializer, description=_("Too many searches by ID number in the last hour (Retry-After says for how long)."),
+)
+
+
+def paused(exc: services.TooManyRefusals | TooManyIdSearches) -> Response:
     wait = max(int((exc.until - timezone.now()).total_seconds()) + 1, 1)
     return Response({"detail": str(exc)}, status=status.HTTP_429_TOO_MANY_REQUESTS, headers={"Retry-After": str(wait)})
 
@@ -392,13 +397,18 @@ class WorkerViewSet(VersionedUpdateMixin, RestrictedViewSetMixin, mixins.CreateM
                             status=status.HTTP_400_BAD_REQUEST)
         return super().list(request, *args, **kwargs)
 
-    @extend_schema(request=IdLookupSerializer, responses={200: WorkerSerializer(many=True)})
+    @extend_schema(request=IdLookupSerializer, responses={200: WorkerSerializer(many=True), 429: ID_SEARCHES_PAUSED})
     @action(detail=False, methods=["post"], filter_backends=[], pagination_class=None)
     def lookup(self, request: Request) -> Response:
-        """Find a worker by exact ID number, sent in the body so it never appears in a URL."""
+        """Find a worker by exact ID number, sent in the body so it never appears in a URL. Every
+        lookup is audited, and beyond the hourly limit per user refused (429)."""
         query = IdLookupSerializer(data=request.data, context=self.get_serializer_context())
         query.is_valid(raise_exception=True)
-        workers = self.get_queryset().search(query.validated_data["id_number"])  # type: ignore[attr-defined]
+        search = search_for(query.validated_data["id_number"])
+        try:
+            workers = search_by_id_number(request.user, self.get_queryset(), search)
+        except TooManyIdSearches as exc:
+            return paused(exc)
         return Response(self.get_serializer(workers, many=True).data)
 
     @extend_schema(request=WorkerCreateSerializer, responses={201: WorkerSerializer, 429: PAUSED})

@@ -81,7 +81,9 @@ class RestrictedListView(SingleTableMixin, FilterView):
         """The filter form posts here, so an ID number typed into the search box never reaches a
         URL or an access log: it travels as a session token (see search.py)."""
         require_roles(request, Role.LEADER, Role.OPERATOR)
-        query = protected_query(request)
+        query, refusal = protected_query(request)
+        if refusal is not None:  # too many searches by ID number: the list shows this and nothing found
+            messages.error(request, str(refusal))
         return redirect(f"{request.path}?{query.urlencode()}" if query else request.path)
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:

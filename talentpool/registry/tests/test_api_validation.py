@@ -401,7 +401,8 @@ def test_the_schema_documents_the_error_answers(schema):
     assert set(schema["paths"]["/api/workers/{id}/"]["get"]["responses"]) == {"200", "400", "403", "404"}
     assert answer("/api/workers/{id}/", "get", "404") == refusal
     assert set(schema["paths"]["/api/workers/"]["get"]["responses"]) == {"200", "400", "403", "404"}
-    assert set(schema["paths"]["/api/workers/lookup/"]["post"]["responses"]) == {"200", "400", "403", "415"}
+    assert set(schema["paths"]["/api/workers/lookup/"]["post"]["responses"]) == {"200", "400", "403", "415", "429"}
+    assert answer("/api/workers/lookup/", "post", "429") == refusal
     assert set(schema["paths"]["/api/industries/"]["get"]["responses"]) == {"200", "400", "403"}
     shape = schema["components"]["schemas"]["ValidationError"]
     assert shape["properties"]["detail"]["type"] == "string"
