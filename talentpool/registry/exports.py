@@ -21,6 +21,7 @@ from talentpool.core.models import AuditAction
 from talentpool.rules.idnumber import mask_id_number
 
 from .privacy import birth_year
+from .search import is_token, shown_terms
 
 
 @dataclass(frozen=True)
@@ -145,15 +146,24 @@ def export_rows(kind: str, queryset: QuerySet[Any]) -> tuple[bytes, int, str]:
     return content, count, title()
 
 
+def audited_filters(request: HttpRequest) -> str:
+    """The export's filters for its audit record. A search by ID number is kept masked, never in
+    full: a token (search.py) as the masked text the search box showed for it."""
+    filters = request.GET.copy()
+    shown = shown_terms(request)
+    for key in filters:
+        filters.setlist(key, [shown.get(v, v) if is_token(v) else v for v in filters.getlist(key)])
+    filters.setlist("q", [mask_id_number(v) if sum(c.isdigit() for c in v) >= 15 else v for v in filters.getlist("q")])
+    return filters.urlencode(safe="*@")
+
+
 def export_list(request: HttpRequest, kind: str, queryset: QuerySet[Any]) -> HttpResponse:
     content, count, title = export_rows(kind, queryset)
-    filters = request.GET.copy()  # a search by ID number is kept in the log masked, never in full
-    filters.setlist("q", [mask_id_number(v) if sum(c.isdigit() for c in v) >= 15 else v for v in filters.getlist("q")])
     record(
         request.user,
         AuditAction.EXPORT,
         object_repr=f"{title} ({count})",  # type: ignore[arg-type]
-        changes={"kind": kind, "rows": count, "filters": filters.urlencode()},
+        changes={"kind": kind, "rows": count, "filters": audited_filters(request)},
     )
     filename = f"{title}-{timezone.localdate():%Y%m%d}.xlsx"
     response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")

@@ -245,6 +245,15 @@ def test_an_id_number_typed_with_tabs_finds_nothing_without_its_token(as_admin, 
     assert [log.changes for log in _searches(admin_user)] == [{"id_number": MASKED, "matched": True}]
 
 
+def test_the_export_audit_records_the_masked_search_not_its_token(as_admin, known_worker):
+    location = as_admin.post("/registry/workers/", {"q": KNOWN_ID, "sex": "M"}).url
+    token = location.split("q=")[1].split("&")[0]
+    as_admin.get(location + "&export=xlsx")
+    log = AuditLog.objects.get(action=AuditAction.EXPORT)
+    assert log.changes["filters"] == f"q={MASKED}&sex=M&export=xlsx"
+    assert token.replace("%40", "@") not in json.dumps(log.changes)
+
+
 # Searches sent at once --------------------------------------------------------------------
 
 
