@@ -56,12 +56,12 @@ class JobFileStorage(FileSystemStorage):
     def _save(self, name: str, content: File) -> str:
         data = b"".join(c if isinstance(c, bytes) else c.encode() for c in content.chunks())
         sealed = encrypt_bytes(data, purpose=purpose_of(name))
-        return super()._save(name, ContentFile(sealed))
+        return super()._save(name, ContentFile(sealed))  # type: ignore[misc]
 
     def _open(self, name: str, mode: str = "rb") -> File:
         if mode not in ("r", "rb"):
             raise ValueError("job files are read-only once written: save a new file instead")
-        with super()._open(name, "rb") as raw:
+        with super()._open(name, "rb") as raw:  # type: ignore[misc]
             blob = raw.read()
         return ContentFile(decrypt_bytes(blob, purpose=purpose_of(name)), name=name)
 

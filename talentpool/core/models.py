@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.models import AbstractUser
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
@@ -98,7 +100,7 @@ class AuditAction(models.TextChoices):
     ID_SEARCH_REFUSED = "id_search_refused", _("search by ID number refused (too many)")
 
 
-def audit_action_choices() -> list[tuple[str, str]]:
+def audit_action_choices() -> list[tuple[str, Any]]:
     """The audit actions' labels. A callable, so that a new action needs no migration."""
     return AuditAction.choices
 

@@ -376,7 +376,8 @@ def test_an_operator_cannot_import_workers_of_another_enterprise(operator_a, ent
     assert write is None
     assert errors_of(job) == [
         (2, "所在企业", enterprise_b.name, f"只能导入本企业（{enterprise_a.name}）的职工；本列可不填"),
-        (3, "身份证号", worker_b.id_number_masked, "该身份证号无法在本企业登记。如此人已调入本企业，请联系区总工会办理调动。"),
+        (3, "身份证号", worker_b.id_number_masked,
+         "该身份证号无法在本企业登记。如此人已调入本企业，请联系区总工会办理调动。"),
     ]
     assert job.result["counts"] == {"new": 1, "updated": 0, "unchanged": 0, "errors": 2}
     assert Worker.objects.count() == 1
