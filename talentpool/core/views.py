@@ -9,7 +9,7 @@ from django.contrib.auth import views as auth_views
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render, resolve_url
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.translation import gettext as gettext_now
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
@@ -64,7 +64,7 @@ def _wrong_code(request: HttpRequest, user: User, form: twofactor.CodeForm, *, s
     """Count and audit a wrong code; the locked login page if that was one too many."""
     if count_code_failure(request, user, step=step):
         return render_locked(request)
-    form.add_error("token", gettext_now("That code is not right. Enter the code your app shows now."))
+    form.add_error("token", gettext("That code is not right. Enter the code your app shows now."))
     return None
 
 
@@ -102,7 +102,7 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
                     left = twofactor.recovery_codes_left(user)
                     messages.warning(
                         request,
-                        gettext_now(
+                        gettext(
                             "You signed in with a recovery code; %(left)s are left. If your phone is lost, "
                             "ask an administrator to reset your two-factor sign-in."
                         )
@@ -173,7 +173,7 @@ def reset_two_factor(request: HttpRequest, pk: int) -> HttpResponse:
         twofactor.reset_two_factor(target, actor=request.user)  # type: ignore[arg-type]
         messages.success(
             request,
-            gettext_now("Two-factor sign-in of %(user)s was reset. They set it up again at their next sign-in.")
+            gettext("Two-factor sign-in of %(user)s was reset. They set it up again at their next sign-in.")
             % {"user": target},
         )
         return redirect("core:reset_two_factor", pk=target.pk)

@@ -77,8 +77,8 @@ class RevealedBirth:
 
 def revealed_birth(worker: Worker) -> RevealedBirth:
     """Only for the response to ``reveal_field(worker, "id_number")`` (audited)."""
-    age = full_years(worker.birth_date, timezone.localdate())
+    age = _("%(age)s years old") % {"age": full_years(worker.birth_date, timezone.localdate())}
     return RevealedBirth(
-        birth=f"{worker.birth_date.isoformat()}（{_('%(age)s years old') % {'age': age}}）",
+        birth=f"{worker.birth_date.isoformat()}（{age}）",
         retirement=f"{worker.retirement_date:%Y-%m} ({_retirement_source(worker)})",
     )
