@@ -329,3 +329,31 @@ def test_a_normal_import_still_works(admin_user, enterprise_a):
     assert Worker.objects.get().name == "沈建国"
     grid = read_grid(content, Limits())
     assert grid[0] == WORKER_HEADERS and grid[1][:2] == ["沈建国", ID_M]
+
+
+def _sheet(rows: list[str]) -> bytes:
+    body = "".join(rows)
+    return f'<worksheet><dimension ref="A1:C{len(rows)}"/><sheetData>{body}</sheetData></worksheet>'.encode()
+
+
+def _row(n: int, cells: str = 'ABC') -> str:
+    return f'<row r="{n}">' + "".join(f'<c r="{c}{n}" t="s"><v>1</v></c>' for c in cells) + "</row>"
+
+
+def test_a_sheet_whose_cells_carry_their_references_is_checked_by_the_fast_scan_alone():
+    # over 1 MB of XML, so tags are cut between chunks and carried over
+    content = _sheet([_row(n) for n in range(1, 20_001)])
+    assert len(content) > 1024 * 1024
+    assert reader._sheet_is_plainly_within(io.BytesIO(content), Limits()) is True
+
+
+@pytest.mark.parametrize("sheet", [
+    _sheet([_row(1), '<row><c r="A2"><v>1</v></c></row>']),  # a row without its number
+    _sheet([_row(1), '<row r="2"><c><v>1</v></c></row>']),  # a cell without its reference
+    _sheet([_row(1), _row(60_000)]),  # beyond the row limit
+    _sheet([_row(1, "A"), '<row r="2"><c r="HZ2"><v>1</v></c></row>']),  # beyond 200 columns
+    b'<!DOCTYPE x [<!ENTITY a "b">]>' + _sheet([_row(1)]),
+    _sheet([_row(1)]).replace(b'ref="A1:C1"', b'ref="A1:XFD1048576"'),
+])
+def test_an_unusual_or_too_large_sheet_is_left_to_the_exact_walk(sheet):
+    assert reader._sheet_is_plainly_within(io.BytesIO(sheet), Limits()) is False
