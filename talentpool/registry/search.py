@@ -26,14 +26,14 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest, QueryDict
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from talentpool.core.audit import record
 from talentpool.core.crypto import lookup_hash
 from talentpool.core.exceptions import ServiceError
-from talentpool.core.models import AuditAction, AuditLog
+from talentpool.core.models import AuditAction
 from talentpool.core.roles import Action
+from talentpool.core.throttle import recent_action_times, resume_time_label
 from talentpool.rules.idnumber import InvalidIdNumber, mask_id_number, normalise_id_text, parse_id_number
 from talentpool.rules.redaction import contains_personal_number, redact
 
@@ -74,24 +74,17 @@ class TooManyIdSearches(ServiceError):
     """``actor`` searched by ID number ID_SEARCHES_PER_HOUR times in the last hour: refused until ``until``."""
 
     def __init__(self, until: datetime) -> None:
-        shown = timezone.localtime(until)
-        if shown.second or shown.microsecond:  # "after 14:06", not 14:05 when it ends at 14:05:30
-            shown = shown.replace(second=0, microsecond=0) + timedelta(minutes=1)
-        super().__init__(_("Too many searches by ID number. Try again after %(time)s.") % {"time": f"{shown:%H:%M}"})
+        super().__init__(
+            _("Too many searches by ID number. Try again after %(time)s.") % {"time": resume_time_label(until)}
+        )
         self.until = until
 
 
 def _id_searches_paused_until(actor: Any) -> datetime | None:
     """When ``actor``'s searches by ID number (the one just recorded included) are back within the
-    hourly limit, or None if they are. One query on the audit log (by actor, then action and time)."""
+    hourly limit, or None if they are."""
     limit = max(int(settings.ID_SEARCHES_PER_HOUR), 1)
-    recent = list(
-        AuditLog.objects.filter(
-            actor_id=actor.pk, action=AuditAction.ID_SEARCH, at__gte=timezone.now() - ID_SEARCH_WINDOW
-        )
-        .order_by("-at")
-        .values_list("at", flat=True)[: limit + 1]
-    )
+    recent = recent_action_times(actor, AuditAction.ID_SEARCH, within=ID_SEARCH_WINDOW, limit=limit + 1)
     if len(recent) <= limit:
         return None
     return recent[-1] + ID_SEARCH_WINDOW  # then the other ``limit`` leave room for one more

@@ -11,18 +11,19 @@ from typing import Any, TypeVar
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Max
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from talentpool.core.audit import diff, record
 from talentpool.core.crypto import lookup_hash
 from talentpool.core.exceptions import ServiceError
-from talentpool.core.models import AuditAction, AuditLog, User
+from talentpool.core.models import AuditAction, User
 from talentpool.core.roles import Action, Role
 from talentpool.core.services import ensure_scope
+from talentpool.core.throttle import recent_action_times, resume_time_label
 from talentpool.rules import masking
 from talentpool.rules.employment import EmploymentConflict, check_next_employment, end_of_previous
 from talentpool.rules.idnumber import parse_id_number
+from talentpool.rules.masking import mask_certificate_number
 from talentpool.rules.names import name_keys
 from talentpool.rules.uscc import validate_uscc
 
@@ -135,11 +136,6 @@ def neutral_certificate_message() -> str:
     )
 
 
-def mask_certificate_number(number: str) -> str:
-    """A certificate number for the audit log: its first four and last four characters."""
-    return number[:4] + "*" * max(len(number) - 8, 0) + number[-4:] if len(number) > 8 else "*" * len(number)
-
-
 class DuplicateRefused(ServiceError):
     """Refused because the number is held by a record the actor may not see; the message is the
     neutral one. ``changes`` (masked number, reason) goes to the audit record."""
@@ -158,23 +154,18 @@ class TooManyRefusals(ServiceError):
                 "Too many registrations were refused in the last hour, so registering by ID number or "
                 "certificate number is paused until %(time)s. If it cannot wait, ask the district trade union."
             )
-            % {"time": timezone.localtime(until).strftime("%H:%M")}
+            % {"time": resume_time_label(until)}
         )
         self.until = until
 
 
 def refusal_allowance(actor: User) -> tuple[int, datetime | None]:
     """How many more refusals ``actor`` may have this hour, and until when they are paused (None:
-    not paused). Admins are never paused. One query on the audit log."""
+    not paused). Admins are never paused."""
     if actor.is_admin:
         return 1 << 30, None
     limit = max(int(settings.DUPLICATE_REFUSALS_PER_HOUR), 1)
-    since = timezone.now() - REFUSAL_WINDOW
-    recent = list(
-        AuditLog.objects.filter(actor_id=actor.pk, action=AuditAction.DUPLICATE_REFUSED, at__gte=since)
-        .order_by("-at")
-        .values_list("at", flat=True)[:limit]
-    )
+    recent = recent_action_times(actor, AuditAction.DUPLICATE_REFUSED, within=REFUSAL_WINDOW, limit=limit)
     if len(recent) < limit:
         return limit - len(recent), None
     return 0, recent[-1] + REFUSAL_WINDOW  # then fewer than ``limit`` are left in the window

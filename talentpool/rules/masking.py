@@ -93,3 +93,8 @@ def mask_name(name: str) -> str:
     if len(value) == 2:
         return value[0] + "*"
     return value[0] + "*" * (len(value) - 2) + value[-1]
+
+
+def mask_certificate_number(number: str) -> str:
+    """A certificate number for the audit log: its first four and last four characters."""
+    return number[:4] + "*" * max(len(number) - 8, 0) + number[-4:] if len(number) > 8 else "*" * len(number)

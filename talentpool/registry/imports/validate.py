@@ -25,6 +25,7 @@ from talentpool.core.models import User
 from talentpool.core.roles import Action
 from talentpool.rules import masking
 from talentpool.rules.employment import EmploymentConflict, check_next_employment
+from talentpool.rules.masking import mask_certificate_number
 from talentpool.rules.skills import SkillLevel, check_certificate_number
 from talentpool.rules.text import normalise_code, normalise_text
 
@@ -34,7 +35,6 @@ from ..services import (
     REFUSAL_WINDOW,
     WORKER_FIELDS,
     _apply_fields,
-    mask_certificate_number,
     refusal_allowance,
     snapshot,
 )

@@ -14,6 +14,7 @@ from datetime import timedelta
 
 import pytest
 
+from talentpool.core import throttle
 from talentpool.core.exceptions import ServiceError
 from talentpool.core.models import AuditAction, AuditLog
 from talentpool.registry import services
@@ -272,7 +273,7 @@ def test_the_pause_ends_when_the_oldest_refusal_is_an_hour_old(settings, operato
     first = AuditLog.objects.get(action=AuditAction.DUPLICATE_REFUSED).at
     assert paused.value.until == first + timedelta(hours=1)
     later = first + timedelta(hours=1, seconds=1)
-    monkeypatch.setattr(services.timezone, "now", lambda: later)
+    monkeypatch.setattr(throttle.timezone, "now", lambda: later)
     assert services.register_worker(id_number=NEW_ID, **register).name == "钱多多"
 
 

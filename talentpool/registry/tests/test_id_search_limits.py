@@ -18,6 +18,7 @@ from django.db import connection
 from django.test import Client
 from django.utils import timezone
 
+from talentpool.core import throttle
 from talentpool.core.crypto import lookup_hash
 from talentpool.core.models import AuditAction, AuditLog
 from talentpool.registry import search
@@ -218,10 +219,10 @@ def test_searches_older_than_an_hour_do_not_count(settings, monkeypatch, admin_u
     [first] = _searches(admin_user)
     assert refused.value.until == first.at + timedelta(hours=1)
     # (records written meanwhile keep the real time: earlier than the clock moved on)
-    monkeypatch.setattr(search.timezone, "now", lambda: first.at + timedelta(hours=1) - timedelta(seconds=1))
+    monkeypatch.setattr(throttle.timezone, "now", lambda: first.at + timedelta(hours=1) - timedelta(seconds=1))
     with pytest.raises(search.TooManyIdSearches):
         find(KNOWN_ID)  # a second short of the hour: still counted
-    monkeypatch.setattr(search.timezone, "now", lambda: first.at + timedelta(hours=1, seconds=1))
+    monkeypatch.setattr(throttle.timezone, "now", lambda: first.at + timedelta(hours=1, seconds=1))
     assert find(KNOWN_ID) == ["曾志伟"]  # an hour and a second old: no longer counted
     assert [log.changes["matched"] for log in _searches(admin_user)] == [False, True]
     assert len(_refused(admin_user)) == 2

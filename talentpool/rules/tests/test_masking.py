@@ -7,6 +7,7 @@ from hypothesis import strategies as st
 from talentpool.rules.idnumber import mask_id_number as id_mask
 from talentpool.rules.masking import (
     InvalidPhone,
+    mask_certificate_number,
     mask_id_number,
     mask_name,
     mask_phone,
@@ -123,3 +124,13 @@ def test_mask_name_keeps_length_and_first_character(name: str) -> None:
     if len(name) >= 2:
         assert masked[0] == name[0]
         assert masked.count("*") == max(1, len(name) - 2)
+
+
+@pytest.mark.parametrize(("number", "masked"), [
+    ("1733055000000575", "1733********0575"),
+    ("S123456789", "S123**6789"),
+    ("ZJ123456", "********"),
+    ("", ""),
+])
+def test_a_certificate_number_keeps_its_first_and_last_four(number, masked):
+    assert mask_certificate_number(number) == masked
