@@ -1,0 +1,183 @@
+"""The registration points every app declares into (see docs/adding-an-app.md).
+
+Core knows no domain app. An app declares, in its ``AppConfig.ready()``:
+
+- its menu entries (``register_menu``) and the start page of a role (``register_start_page``);
+- its API routes on the one API root (``register_api``);
+- its audit events, by dotted name (``register_audit_events``): no migration per new event;
+- its import kinds (``core.imports``) and demo steps (``core.demo``).
+
+Core collects them: the navigation bar, ``home()``, ``/api/``, the audit log's labels and filter.
+Everything here is plain data filled once at start-up; nothing is read from the database.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.utils.functional import Promise
+
+from .roles import Role
+
+# Menus --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MenuItem:
+    """One tab of the navigation bar.
+
+    ``roles`` are the roles that see it (``Role.ADMIN`` means admins, superusers included);
+    ``visible``, if given, is asked as well (e.g. an operator bound to an enterprise).
+    ``active_for`` names the views the tab is active on: ``"namespace:"`` for a whole URL
+    namespace or ``"namespace:prefix"`` for the view names starting so; by default the views
+    whose name starts like ``url_name`` up to its first underscore (``registry:worker_list`` is
+    active on ``registry:worker_*``)."""
+
+    key: str
+    label: str | Promise
+    url_name: str
+    roles: tuple[str, ...]
+    order: int = 100
+    active_for: tuple[str, ...] = ()
+    visible: Callable[[Any], bool] | None = None
+
+    def matches(self, view_name: str) -> bool:
+        return any(view_name.startswith(prefix) for prefix in self.active_prefixes)
+
+    @property
+    def active_prefixes(self) -> tuple[str, ...]:
+        if self.active_for:
+            return self.active_for
+        namespace, _, name = self.url_name.rpartition(":")
+        stem = name.split("_", 1)[0]
+        return (f"{namespace}:{stem}_" if namespace else f"{stem}_", self.url_name)
+
+
+_menu: dict[str, MenuItem] = {}
+
+
+def register_menu(*items: MenuItem) -> None:
+    for item in items:
+        if item.key in _menu and _menu[item.key] != item:
+            raise ValueError(f"menu item {item.key!r} is declared twice")
+        _menu[item.key] = item
+
+
+def user_roles(user: Any) -> set[str]:
+    """The roles a user acts in for menus and start pages: admins (superusers too) as ADMIN."""
+    if user is None or not user.is_authenticated:
+        return set()
+    return {Role.ADMIN} if user.is_admin else {user.role}
+
+
+def menu_for(user: Any) -> list[MenuItem]:
+    roles = user_roles(user)
+    items = [i for i in _menu.values() if roles & set(i.roles) and (i.visible is None or i.visible(user))]
+    return sorted(items, key=lambda i: (i.order, i.key))
+
+
+def menu_items() -> list[MenuItem]:
+    return sorted(_menu.values(), key=lambda i: (i.order, i.key))
+
+
+# Start pages ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StartPage:
+    role: str
+    url_name: str
+    priority: int = 100  # the lowest wins when several apps offer one for a role
+    visible: Callable[[Any], bool] | None = None
+
+
+_start_pages: list[StartPage] = []
+
+
+def register_start_page(page: StartPage) -> None:
+    if page not in _start_pages:
+        _start_pages.append(page)
+
+
+def start_page_for(user: Any) -> str | None:
+    """The URL name a user lands on after signing in, or None (core's own home page)."""
+    roles = user_roles(user)
+    pages = [p for p in _start_pages if p.role in roles and (p.visible is None or p.visible(user))]
+    return min(pages, key=lambda p: p.priority).url_name if pages else None
+
+
+# API ----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ApiRoute:
+    prefix: str
+    viewset: Any
+    basename: str
+
+
+_api_routes: dict[str, ApiRoute] = {}
+
+
+def register_api(prefix: str, viewset: Any, basename: str) -> None:
+    """A viewset on the one API root (``/api/<prefix>/``)."""
+    route = ApiRoute(prefix, viewset, basename)
+    if prefix in _api_routes and _api_routes[prefix] != route:
+        raise ValueError(f"API prefix {prefix!r} is registered twice")
+    _api_routes[prefix] = route
+
+
+def api_routes() -> list[ApiRoute]:
+    return list(_api_routes.values())
+
+
+# Audit events -------------------------------------------------------------------------------
+
+EVENT_NAME = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$")
+
+
+@dataclass
+class _Events:
+    labels: dict[str, str | Promise] = field(default_factory=dict)
+    legacy: dict[str, str] = field(default_factory=dict)  # names records written before dotted names
+
+
+_events = _Events()
+
+
+def register_audit_events(events: Mapping[str, str | Promise], *, legacy: Mapping[str, str] | None = None) -> None:
+    """Declare audit events: ``{"cultivation.training.create": _("recorded a training")}``.
+
+    ``legacy`` maps the undotted names of records already written (the chain hashes them, so
+    they are never rewritten) to the dotted event they stand for."""
+    for name, label in events.items():
+        if not EVENT_NAME.match(name):
+            raise ValueError(f"audit event {name!r} is not a dotted name such as 'app.noun.verb'")
+        if name in _events.labels and str(_events.labels[name]) != str(label):
+            raise ValueError(f"audit event {name!r} is declared twice")
+        _events.labels[name] = label
+    for old, new in (legacy or {}).items():
+        _events.legacy[old] = new
+
+
+def is_audit_event(name: str) -> bool:
+    return name in _events.labels or name in _events.legacy
+
+
+def audit_event_label(name: str) -> str:
+    name = _events.legacy.get(name, name)
+    label = _events.labels.get(name)
+    return str(label) if label is not None else name
+
+
+def audit_event_choices() -> list[tuple[str, str | Promise]]:
+    return sorted(_events.labels.items(), key=lambda item: item[0])
+
+
+def names_for_event(name: str) -> list[str]:
+    """The stored names meaning ``name``: itself and the legacy names that map to it."""
+    return [name, *(old for old, new in _events.legacy.items() if new == name)]
+
