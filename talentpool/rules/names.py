@@ -19,7 +19,9 @@ __all__ = [
     "COMMON_SURNAMES",
     "COMPOUND_SURNAMES",
     "MAX_KEYS",
+    "MIDDLE_DOT",
     "SURNAME_READINGS",
+    "normalise_name",
     "pinyin_sort_key",
     "search_keys",
     "search_text",
@@ -155,6 +157,38 @@ _ASCII_WORD = re.compile(r"[a-z0-9]+")  # a character pypinyin cannot read yield
 
 
 _HAN_NAME = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]+")  # unified ideographs: NFKC leaves them as they are
+
+
+#: The separator of transcribed minority and foreign names (阿不都·热合曼), as the 公安 ID card
+#: prints it: U+00B7 MIDDLE DOT.
+MIDDLE_DOT = "\u00b7"
+
+_HAN_CLASS = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
+# What people type for the middle dot: katakana (・, half-width ･ becomes it under NFKC), bullet •,
+# hyphenation point ‧, bullet and dot operators ∙ ⋅, Greek ano teleia (NFKC: ·), and · itself.
+_DOT_CLASS = "\u00b7\u2022\u2027\u2219\u22c5\u30fb\uff65"
+_DOTS = re.compile(rf"\s*[{_DOT_CLASS}](?:\s*[{_DOT_CLASS}])*\s*")
+# A full stop between Han characters (阿不都.热合曼, or the full-width ． that NFKC turns into it).
+_HAN_STOP = re.compile(rf"(?<=[{_HAN_CLASS}])\s*\.\s*(?=[{_HAN_CLASS}])")
+# A space with a Han character or the middle dot on both sides.
+_HAN_SPACE = re.compile(rf"(?<=[{_HAN_CLASS}\u00b7]) (?=[{_HAN_CLASS}\u00b7])")
+
+
+def normalise_name(name: str) -> str:
+    """A person's name as stored and searched, whichever path it came by (form, API, import).
+
+    NFKC (full-width letters and spaces become ASCII), zero-width characters dropped, white space
+    collapsed and stripped; no space inside a Han name (`` 李　测二 `` → ``李测二``); the
+    variants of the middle dot (・ • ‧ ･ ∙ ⋅, a full stop between Han characters) become one
+    :data:`MIDDLE_DOT` without spaces around it, none at either end (``阿不都 ・ 热合曼`` →
+    ``阿不都·热合曼``). Latin-letter names keep single inner spaces (``Anna Smith``).
+    """
+    if _HAN_NAME.fullmatch(name):  # most names: nothing to normalise
+        return name
+    text = normalise_text(name)
+    text = _HAN_STOP.sub(MIDDLE_DOT, text)
+    text = _DOTS.sub(MIDDLE_DOT, text).strip(MIDDLE_DOT)
+    return _HAN_SPACE.sub("", text)
 
 
 def _clean(name: str) -> str:
