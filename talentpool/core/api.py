@@ -14,6 +14,7 @@ from typing import Any
 import uritemplate
 from django.core.exceptions import PermissionDenied, SuspiciousOperation
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import QuerySet
 from django.http import Http404, UnreadablePostError
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular import openapi
@@ -28,6 +29,7 @@ from rest_framework.views import exception_handler as drf_exception_handler
 from talentpool.rules.text import MAX_YEAR, MIN_YEAR
 
 from .exceptions import OutOfScope, ServiceError
+from .roles import Action
 
 # The largest key a (big) integer column holds: a larger one is no record, not a database error.
 MAX_KEY = 2**63 - 1
@@ -204,6 +206,21 @@ class AutoSchema(openapi.AutoSchema):
             if code not in responses:
                 responses[code] = self._get_response_for_code(response, code, direction=direction)
         return dict(sorted(responses.items()))
+
+
+# Viewsets ----------------------------------------------------------------------------------
+
+
+class RestrictedViewSetMixin:
+    """The scoping every viewset starts from: ``model.objects.restrict(user, Action.VIEW)``, in
+    key order (a stable page order); a record out of scope is a 404 like one that does not exist.
+    A viewset names its ``model`` and narrows ``get_queryset`` with ``super()`` (select_related…)."""
+
+    model: Any
+    request: Request
+
+    def get_queryset(self) -> QuerySet[Any]:
+        return self.model.objects.restrict(self.request.user, Action.VIEW).order_by("pk")  # type: ignore[no-any-return]
 
 
 # Exceptions --------------------------------------------------------------------------------

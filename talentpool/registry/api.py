@@ -18,6 +18,7 @@ from rest_framework.response import Response
 from talentpool.core.api import (
     ErrorSerializer,
     RequestSerializer,
+    RestrictedViewSetMixin,
     StrictBooleanField,
     StrictCharField,
     StrictChoiceField,
@@ -335,14 +336,6 @@ class VersionedUpdateMixin:
 
     def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return self._update(request, partial=True)
-
-
-class RestrictedViewSetMixin:
-    model: Any
-    request: Request
-
-    def get_queryset(self) -> QuerySet[Any]:
-        return self.model.objects.restrict(self.request.user, Action.VIEW).order_by("pk")
 
 
 class IndustryViewSet(RestrictedViewSetMixin, viewsets.ReadOnlyModelViewSet):

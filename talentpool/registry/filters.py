@@ -6,43 +6,33 @@ from typing import Any
 
 import django_filters
 from django.db.models import QuerySet
-from django.forms import ModelChoiceField, TextInput
+from django.forms import TextInput
 from django.utils.translation import gettext_lazy as _
 
-from talentpool.core.forms import DateRange, FastSelect, ValueChoices, style_fields
+from talentpool.core.filters import StyledFilterSet as CoreStyledFilterSet
+from talentpool.core.forms import DateRange
 
 from .choices import Education, HonourLevel, Ownership, Sex, SkillLevel
 from .models import Certificate, Enterprise, Honour, Industry, Worker
 from .search import MaskedTermInput, is_token, search_workers, shown_terms
 
-NAMED = (Enterprise, Industry)  # models whose label (__str__) is their name
 
+class StyledFilterSet(CoreStyledFilterSet):
+    """The registry's filter sets: enterprise choices scoped to the user, enterprises and
+    industries labelled by name, and search boxes that show a token's masked text (search.py)."""
 
-class StyledFilterSet(django_filters.FilterSet):
-    def __init__(self, *args: Any, request: Any = None, **kwargs: Any) -> None:
-        super().__init__(*args, request=request, **kwargs)
-        self.user = getattr(request, "user", None)
-        # before self.form is first built: the form's choices are taken from these querysets
-        for name in ("enterprise", "current_enterprise"):
-            if name in self.filters and self.user is not None:
-                self.filters[name].queryset = Enterprise.objects.restrict(self.user).only("pk", "name")
-        for field in self.form.fields.values():
-            if hasattr(field, "empty_label") and field.empty_label is not None:
-                field.empty_label = _("All")
-            elif hasattr(field, "choices") and field.choices and next(iter(field.choices))[0] == "":
-                field.choices = [("", _("All")), *list(field.choices)[1:]]
-        for field in self.form.fields.values():
-            if isinstance(field, ModelChoiceField):
-                assert field.queryset.model in NAMED, field.queryset.model  # labelled by name
-                field.widget = FastSelect(choices=ValueChoices(field, "name"))
+    restricted_filters = ("enterprise", "current_enterprise")
+    choice_label_fields = {Enterprise: "name", Industry: "name"}
+
+    def style_widgets(self) -> None:
         # a box holding a token (search.py) shows the masked text it stands for, never the token
         data = self.data
         tokens = hasattr(data, "getlist") and any(is_token(v) for key in data for v in data.getlist(key))
-        shown = shown_terms(request) if tokens else {}
+        shown = shown_terms(self.request) if tokens else {}
         for field in self.form.fields.values():
             if type(field.widget) is TextInput:
                 field.widget = MaskedTermInput(field.widget.attrs, shown=shown)
-        style_fields(self.form.fields, small=True)
+        super().style_widgets()
 
 
 class WorkerFilter(StyledFilterSet):

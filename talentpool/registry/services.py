@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from talentpool.core.audit import diff, record
 from talentpool.core.crypto import lookup_hash
-from talentpool.core.exceptions import ServiceError
+from talentpool.core.exceptions import EditConflict, ServiceError
 from talentpool.core.models import AuditAction, User
 from talentpool.core.roles import Action, Role
 from talentpool.core.services import ensure_scope
@@ -89,20 +89,6 @@ def _insert(create: Callable[[], T], refusal: Callable[[], ServiceError]) -> T:
 
 
 # Edits based on an old version -------------------------------------------------------------
-
-
-class EditConflict(ServiceError):
-    """The record was saved by someone else after the editor read it (``expected_version``);
-    ``current`` is the record as it is now saved. Nothing was changed."""
-
-    def __init__(self, current: Worker | Enterprise) -> None:
-        super().__init__(
-            _(
-                "Someone else saved changes to this record after you opened it, so nothing was saved. "
-                "Compare your values with the saved ones below, then save again to keep yours."
-            )
-        )
-        self.current = current
 
 
 def check_version(obj: Worker | Enterprise, expected_version: int | None) -> None:

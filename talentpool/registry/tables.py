@@ -7,6 +7,8 @@ from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
+from talentpool.core.tables import ListTable
+
 from .choices import Education, Sex, SkillLevel
 from .models import Certificate, Enterprise, Honour, Worker
 from .privacy import BIRTH_YEAR_ORDER, birth_year
@@ -14,14 +16,6 @@ from .privacy import BIRTH_YEAR_ORDER, birth_year
 SEX_LABELS = dict(Sex.choices)
 LEVEL_LABELS = dict(SkillLevel.choices)
 EDUCATION_LABELS = dict(Education.choices)
-
-
-class ListTable(tables.Table):
-    """What every registry list table shares."""
-
-    class Meta:
-        empty_text = _("No records match.")
-        attrs = {"class": "table table-hover table-sm align-middle mb-0"}
 
 
 class WorkerRecordTable(ListTable):

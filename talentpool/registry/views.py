@@ -2,22 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
 from django.db.models import Count, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
-from django_filters.views import FilterView
-from django_tables2.views import SingleTableMixin
 
-from talentpool.core.exceptions import ServiceError
-from talentpool.core.pagination import DeferredJoinPaginator
+from talentpool.core.lists import RestrictedListView
+from talentpool.core.pages import form_page, require_roles
 from talentpool.core.roles import Action, Role
 from talentpool.core.scoping import get_restricted_or_404
 from talentpool.core.services import reveal_field
@@ -40,68 +36,24 @@ from .models import Certificate, Employment, Enterprise, Honour, Worker
 from .search import protected_query
 from .tables import CertificateTable, EnterpriseTable, HonourTable, WorkerTable
 
-
-def require_roles(request: HttpRequest, *roles: str) -> None:
-    user: Any = request.user
-    if not (user.is_admin or user.role in roles):
-        raise Http404
-
-
 # Lists ------------------------------------------------------------------------------------
 
 
-class RestrictedListView(SingleTableMixin, FilterView):
-    """A filtered, sortable, paginated list of what the user may see, exportable to Excel.
+class RegistryListView(RestrictedListView):
+    """A registry list: exported by kind (exports.py); its filter form posts, so that an ID number
+    typed into the search box never reaches a URL or an access log (a session token, search.py)."""
 
-    Subclasses name the model, table, filter, export kind, title, the relations a row shows
-    (``related``) and, if the list offers "add", the page and the roles (besides admins) for it."""
+    filter_method = "post"
 
-    template_name = "registry/list.html"
-    table_pagination = {"per_page": 50}  # the table paginates; the ListView must not count again
-    paginator_class = DeferredJoinPaginator
-    model: Any
-    export_kind: str
-    title: Any
-    related: tuple[str, ...] = ()
-    add_url_name = ""
-    add_roles: tuple[str, ...] = ()
+    def export_response(self, request: HttpRequest) -> HttpResponse:
+        return export_list(request, self.export_kind, self.filtered_queryset())
 
-    def get_queryset(self) -> QuerySet[Any]:
-        return self.model.objects.restrict(self.request.user, Action.VIEW).select_related(*self.related)
-
-    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        require_roles(request, Role.LEADER, Role.OPERATOR)
-        if request.GET.get("export") == "xlsx":
-            filterset = self.get_filterset(self.get_filterset_class())
-            queryset = filterset.qs if filterset.is_valid() else filterset.queryset.none()
-            return export_list(request, self.export_kind, queryset)
-        return super().get(request, *args, **kwargs)
-
-    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        """The filter form posts here, so an ID number typed into the search box never reaches a
-        URL or an access log: it travels as a session token (see search.py)."""
-        require_roles(request, Role.LEADER, Role.OPERATOR)
+    def protected_query(self, request: HttpRequest) -> tuple[Any, str | None]:
         query, refusal = protected_query(request)
-        if refusal is not None:  # too many searches by ID number: the list shows this and nothing found
-            messages.error(request, str(refusal))
-        return redirect(f"{request.path}?{query.urlencode()}" if query else request.path)
-
-    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        context = super().get_context_data(**kwargs)
-        query = self.request.GET.copy()
-        query["export"] = "xlsx"
-        query.pop("page", None)
-        user: Any = self.request.user
-        can_add = bool(self.add_url_name) and (user.is_admin or user.role in self.add_roles)
-        return context | {
-            "filter_method": "post",
-            "export_url": "?" + query.urlencode(),
-            "title": self.title,
-            "add_url": reverse(self.add_url_name) if can_add else "",
-        }
+        return query, str(refusal) if refusal is not None else None
 
 
-class WorkerListView(RestrictedListView):
+class WorkerListView(RegistryListView):
     model = Worker
     table_class = WorkerTable
     filterset_class = WorkerFilter
@@ -131,7 +83,7 @@ class WorkerListView(RestrictedListView):
         )
 
 
-class EnterpriseListView(RestrictedListView):
+class EnterpriseListView(RegistryListView):
     model = Enterprise
     table_class = EnterpriseTable
     filterset_class = EnterpriseFilter
@@ -145,7 +97,7 @@ class EnterpriseListView(RestrictedListView):
         return super().get_queryset().annotate(worker_count=Count("workers")).order_by("name")
 
 
-class CertificateListView(RestrictedListView):
+class CertificateListView(RegistryListView):
     model = Certificate
     table_class = CertificateTable
     filterset_class = CertificateFilter
@@ -154,7 +106,7 @@ class CertificateListView(RestrictedListView):
     related = ("worker__current_enterprise",)
 
 
-class HonourListView(RestrictedListView):
+class HonourListView(RegistryListView):
     model = Honour
     table_class = HonourTable
     filterset_class = HonourFilter
@@ -205,37 +157,6 @@ def reveal(request: HttpRequest, pk: int, field: str) -> HttpResponse:
     # The whole ID number holds the birth date: its reveal (audited above) fills in the date too.
     birth = privacy.revealed_birth(worker) if field == "id_number" else None
     return render(request, "registry/_revealed.html", {"value": value or "—", "birth": birth})
-
-
-def form_page(
-    request: HttpRequest,
-    form: Any,
-    *,
-    title: str,
-    save: Callable[[dict[str, Any]], Any],
-    success: Callable[[Any], str],
-    cancel_url: str | None = None,
-    **extra: Any,
-) -> HttpResponse:
-    """A form backed by a service: on a valid POST call ``save`` (a service) and redirect to what
-    it returns; a refusal (ServiceError, or a rule's ValueError) is shown on the form, which keeps
-    every value typed. An edit form opened on an older version of its record (``current``: the
-    record as saved now) shows what changed meanwhile instead of saving (services.EditConflict)."""
-    current = extra.pop("current", None)
-    if request.method == "POST" and current is not None and form.is_stale(current):
-        form.show_conflict(current, str(services.EditConflict(current)))
-    elif request.method == "POST" and form.is_valid():
-        try:
-            target = save(dict(form.cleaned_data))
-        except services.EditConflict as exc:
-            form.show_conflict(exc.current, str(exc))
-        except (ServiceError, ValueError) as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, success(target))
-            return redirect(target)
-    context = {"form": form, "title": title, "cancel_url": cancel_url, **extra}
-    return render(request, "registry/form.html", context)
 
 
 def worker_create(request: HttpRequest) -> HttpResponse:
@@ -359,6 +280,7 @@ def honour_add(request: HttpRequest, pk: int) -> HttpResponse:
         save=save,
         success=lambda _worker: _("Honour recorded."),
         datalist=HONOUR_SUGGESTIONS,
+        datalist_id="honour-names",
     )
 
 

@@ -83,7 +83,7 @@ def _row_names(html: str) -> list[str]:
 
 @pytest.mark.parametrize("sort", ["name", "-name", "skill_level", "-birth_year", "current_enterprise"])
 def test_the_worker_list_pages_through_every_worker_once_in_list_order(as_admin, workers, sort):
-    from talentpool.registry.views import RestrictedListView
+    from talentpool.core.lists import RestrictedListView
 
     per_page = RestrictedListView.table_pagination["per_page"]
     RestrictedListView.table_pagination["per_page"] = 4

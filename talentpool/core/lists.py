@@ -1,0 +1,99 @@
+"""The list page every app's lists are: filtered, sorted, paginated, scoped, exportable.
+
+A subclass names the model, its table (a ``core.tables.ListTable``), its filter set (a
+``core.filters.StyledFilterSet``), a title, the roles besides admins that may open it
+(``view_roles``), the relations a row shows (``related``) and, if the list offers "add", the URL
+name and roles for it. Every queryset starts from ``Model.objects.restrict(user, Action.VIEW)``.
+
+Exports: a list with an ``export_kind`` shows an "Export to Excel" link (``?export=xlsx`` with the
+current filter) and answers it with ``export_response``, which the exporter provides. A list whose
+filter may carry personal data (an ID number typed into a search box) posts its filter form
+(``filter_method = "post"``) and turns the posted values into a query with ``protected_query``,
+so that they never reach a URL or an access log."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, QueryDict
+from django.shortcuts import redirect
+from django.urls import reverse
+from django_filters.views import FilterView
+from django_tables2.views import SingleTableMixin
+
+from .pages import require_roles
+from .pagination import DeferredJoinPaginator
+from .roles import Action, Role
+
+
+class RestrictedListView(SingleTableMixin, FilterView):
+    """A filtered, sortable, paginated list of what the user may see (see the module's text)."""
+
+    template_name = "core/list.html"
+    table_pagination = {"per_page": 50}  # the table paginates; the ListView must not count again
+    paginator_class = DeferredJoinPaginator
+    model: Any
+    title: Any
+    view_roles: tuple[str, ...] = (Role.LEADER, Role.OPERATOR)
+    related: tuple[str, ...] = ()
+    add_url_name = ""
+    add_roles: tuple[str, ...] = ()
+    export_kind = ""
+    filter_method = "get"
+
+    def get_queryset(self) -> QuerySet[Any]:
+        return self.model.objects.restrict(self.request.user, Action.VIEW).select_related(*self.related)
+
+    def filtered_queryset(self) -> QuerySet[Any]:
+        """The rows the current filter selects (none if the filter is not valid), for an export."""
+        filterset = self.get_filterset(self.get_filterset_class())
+        return filterset.qs if filterset.is_valid() else filterset.queryset.none()
+
+    def export_response(self, request: HttpRequest) -> HttpResponse:
+        """The list as a workbook; the exporter (or the subclass) provides it."""
+        raise NotImplementedError(f"{type(self).__name__} has export_kind {self.export_kind!r} but no exporter")
+
+    def protected_query(self, request: HttpRequest) -> tuple[QueryDict, str | None]:
+        """The GET query the posted filter form stands for, and a refusal to show (or None)."""
+        query = QueryDict(mutable=True)
+        for key, values in request.POST.lists():
+            kept = [value for value in values if value.strip()]
+            if kept and key not in {"csrfmiddlewaretoken", "page", "export"}:
+                query.setlist(key, kept)
+        return query, None
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        require_roles(request, *self.view_roles)
+        if self.export_kind and request.GET.get("export") == "xlsx":
+            return self.export_response(request)
+        return super().get(request, *args, **kwargs)
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        """The filter form posts here (``filter_method = "post"``): redirect to the list with the
+        query ``protected_query`` makes of it."""
+        require_roles(request, *self.view_roles)
+        if self.filter_method != "post":
+            return HttpResponseNotAllowed(["GET"])
+        query, refusal = self.protected_query(request)
+        if refusal is not None:
+            messages.error(request, str(refusal))
+        return redirect(f"{request.path}?{query.urlencode()}" if query else request.path)
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        user: Any = self.request.user
+        can_add = bool(self.add_url_name) and (user.is_admin or user.role in self.add_roles)
+        export_url = ""
+        if self.export_kind:
+            query = self.request.GET.copy()
+            query["export"] = "xlsx"
+            query.pop("page", None)
+            export_url = "?" + query.urlencode()
+        return context | {
+            "filter_method": self.filter_method,
+            "export_url": export_url,
+            "title": self.title,
+            "add_url": reverse(self.add_url_name) if can_add else "",
+        }
