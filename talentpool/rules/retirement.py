@@ -21,6 +21,7 @@ __all__ = [
     "Retirement",
     "RetirementCategory",
     "add_months",
+    "category_conflict",
     "default_category",
     "flexible_retirement_bounds",
     "format_age_months",
@@ -135,3 +136,18 @@ def months_before_retirement(
 def default_category(sex: Sex | str) -> RetirementCategory:
     """A suggestion only: men → MAN, women → WOMAN_50; the stored category decides."""
     return RetirementCategory.MAN if Sex(sex) is Sex.MALE else RetirementCategory.WOMAN_50
+
+
+def category_conflict(sex: Sex | str, category: RetirementCategory | str) -> str | None:
+    """Why ``category`` cannot be the category of a person of ``sex`` (as the ID number encodes
+    it), in Chinese naming both; None when they agree. A man retires as 男职工; a woman under one
+    of the two women's categories (which one is recorded per person, not decided by sex)."""
+    category = RetirementCategory(category)
+    if Sex(sex) is Sex.MALE:
+        if category is RetirementCategory.MAN:
+            return None
+        return f"身份证号显示为男性，退休类别不能是“{category.label}”，应为“{RetirementCategory.MAN.label}”"
+    if category is not RetirementCategory.MAN:
+        return None
+    women = "或".join(f"“{c.label}”" for c in (RetirementCategory.WOMAN_55, RetirementCategory.WOMAN_50))
+    return f"身份证号显示为女性，退休类别不能是“{category.label}”，应为{women}"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import IntEnum
 from typing import Literal
@@ -16,6 +17,8 @@ __all__ = [
     "InvalidSkillLevel",
     "SkillLevel",
     "check_certificate_number",
+    "highest_level",
+    "recomputed_level",
 ]
 
 
@@ -207,3 +210,26 @@ def check_certificate_number(number: str, level: SkillLevel | None = None) -> Ce
         "other",
         (f"证书编号“{value}”不是常见的证书编号格式，已按原样保存，请核对",),
     )
+
+
+# ---------------------------------------------------------------------------------------------
+# The worker's level and their certificates
+
+
+def highest_level(certificate_levels: Iterable[int]) -> int | None:
+    """The highest level of a worker's certificates (None without any)."""
+    return max(certificate_levels, default=None)
+
+
+def recomputed_level(recorded: int | None, before: Iterable[int], after: Iterable[int]) -> int | None:
+    """The worker's level once their certificates change from ``before`` to ``after`` (the levels
+    of the certificates, as recorded before and after an addition, a deletion or an import).
+
+    A level that rests on the certificates (no higher than the highest of ``before``) follows
+    them: it rises with a higher certificate and falls back to the highest remaining one (none:
+    no level) when the certificate it rested on is deleted. A level recorded above every
+    certificate (entered by hand) is kept, and still rises with a higher certificate."""
+    certified_before, certified_after = highest_level(before), highest_level(after)
+    if recorded is not None and (certified_before is None or recorded > certified_before):
+        return recorded if certified_after is None else max(recorded, certified_after)
+    return certified_after

@@ -6,6 +6,8 @@ from hypothesis import strategies as st
 
 from talentpool.rules.names import (
     MAX_KEYS,
+    MIDDLE_DOT,
+    normalise_name,
     pinyin_sort_key,
     search_keys,
     search_text,
@@ -114,3 +116,86 @@ def test_keys_are_distinct_lower_ascii_and_capped(name: str) -> None:
 def test_a_character_without_a_reading_gives_no_key() -> None:
     assert search_keys("烪") == []
     assert search_keys("烪建民") == ["jianmin", "jm"]
+
+
+# normalise_name: one form of a name on every path -------------------------------------------
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        (" 李　测二 ", "李测二"),  # full-width spaces inside and around a Han name
+        ("李 测 二", "李测二"),
+        ("李\u200b测二", "李测二"),  # zero-width space
+        ("欧阳\t娜娜", "欧阳娜娜"),
+        ("阿不都·热合曼", "阿不都·热合曼"),
+        ("阿不都・热合曼", "阿不都·热合曼"),  # katakana middle dot
+        ("阿不都･热合曼", "阿不都·热合曼"),  # half-width katakana middle dot
+        ("阿不都•热合曼", "阿不都·热合曼"),  # bullet
+        ("阿不都‧热合曼", "阿不都·热合曼"),  # hyphenation point
+        ("阿不都∙热合曼", "阿不都·热合曼"),  # bullet operator
+        ("阿不都⋅热合曼", "阿不都·热合曼"),  # dot operator
+        ("阿不都\u0387热合曼", "阿不都·热合曼"),  # Greek ano teleia
+        ("阿不都.热合曼", "阿不都·热合曼"),  # a full stop between Han characters
+        ("阿不都．热合曼", "阿不都·热合曼"),  # full-width full stop
+        ("阿不都 · 热合曼", "阿不都·热合曼"),
+        ("阿不都··热合曼", "阿不都·热合曼"),
+        ("·阿不都·热合曼·", "阿不都·热合曼"),
+        ("爱新觉罗·溥仪", "爱新觉罗·溥仪"),
+        ("  Anna   Smith ", "Anna Smith"),  # Latin letters keep one inner space
+        ("Ａｎｎａ　Ｓｍｉｔｈ", "Anna Smith"),  # full-width letters and space
+        ("J. R. Smith", "J. R. Smith"),  # a full stop between Latin letters stays
+        ("慎建民", "慎建民"),
+        ("", ""),
+        ("　", ""),
+    ],
+)
+def test_normalise_name(raw: str, expected: str) -> None:
+    assert normalise_name(raw) == expected
+
+
+def test_the_middle_dot_is_u00b7() -> None:
+    assert MIDDLE_DOT == "\u00b7" == normalise_name("阿不都・热合曼")[3]
+
+
+_spaces = st.sampled_from([" ", "\u3000", "\t", "\u00a0", "\u200b", ""])
+_dots = st.sampled_from(["\u00b7", "\u30fb", "\uff65", "\u2022", "\u2027", "\u2219", "\u22c5", "\u0387"])
+
+
+@given(st.lists(st.tuples(st.text(_han, min_size=1, max_size=3), _spaces), min_size=1, max_size=4))
+@settings(max_examples=200, deadline=None)
+def test_spaces_inside_a_han_name_go(parts: list[tuple[str, str]]) -> None:
+    name = "".join(chars for chars, _ in parts)
+    spaced = "".join(chars + space for chars, space in parts)
+    assert normalise_name(spaced) == name
+    assert normalise_name(" " + spaced + "\u3000") == name
+    assert search_keys(spaced) == search_keys(name)
+
+
+@given(st.text(_han, min_size=1, max_size=4), st.text(_han, min_size=1, max_size=4), _dots, _spaces, _spaces)
+@settings(max_examples=200, deadline=None)
+def test_every_middle_dot_becomes_one(first: str, second: str, dot: str, before: str, after: str) -> None:
+    assert normalise_name(first + before + dot + after + second) == first + MIDDLE_DOT + second
+
+
+@given(st.text(max_size=20))
+@settings(max_examples=300, deadline=None)
+def test_normalise_name_is_idempotent_and_leaves_no_stray_space_or_dot(raw: str) -> None:
+    name = normalise_name(raw)
+    assert normalise_name(name) == name
+    assert name == name.strip() and "  " not in name
+    assert not name.startswith(MIDDLE_DOT) and not name.endswith(MIDDLE_DOT)
+    assert not any(dot in name for dot in "\u30fb\uff65\u2022\u2027\u2219\u22c5\u0387")
+    for i, char in enumerate(name):
+        if char == " ":
+            assert not (_is_han_or_dot(name[i - 1]) and _is_han_or_dot(name[i + 1]))
+
+
+def _is_han_or_dot(char: str) -> bool:
+    return char == MIDDLE_DOT or "\u4e00" <= char <= "\u9fff" or "\u3400" <= char <= "\u4dbf"
+
+
+@given(st.lists(st.text("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ", min_size=1, max_size=6),
+                min_size=1, max_size=4), st.sampled_from([" ", "  ", "\u3000", " \t "]))
+@settings(max_examples=100, deadline=None)
+def test_latin_names_keep_one_space_between_words(words: list[str], space: str) -> None:
+    assert normalise_name(space.join(words)) == " ".join(words)

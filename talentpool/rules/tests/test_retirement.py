@@ -11,6 +11,7 @@ from talentpool.rules.retirement import (
     Retirement,
     RetirementCategory,
     add_months,
+    category_conflict,
     default_category,
     flexible_retirement_bounds,
     format_age_months,
@@ -157,3 +158,26 @@ def test_age_between_original_and_final(born: date, category: RetirementCategory
 )
 def test_full_years(start: date, end: date, years: int) -> None:
     assert full_years(start, end) == years
+
+
+@pytest.mark.parametrize(
+    ("sex", "category", "expected"),
+    [
+        ("M", RetirementCategory.MAN, None),
+        ("F", RetirementCategory.WOMAN_55, None),
+        ("F", RetirementCategory.WOMAN_50, None),
+        ("F", RetirementCategory.MAN,
+         "身份证号显示为女性，退休类别不能是“男职工”，应为“女职工（原55岁）”或“女职工（原50岁）”"),
+        ("M", RetirementCategory.WOMAN_55, "身份证号显示为男性，退休类别不能是“女职工（原55岁）”，应为“男职工”"),
+        ("M", "woman_50", "身份证号显示为男性，退休类别不能是“女职工（原50岁）”，应为“男职工”"),
+    ],
+)
+def test_category_conflict_names_the_sex_and_the_category(sex: str, category: str, expected: str | None) -> None:
+    assert category_conflict(sex, category) == expected
+
+
+@given(st.sampled_from(["M", "F"]), st.sampled_from(list(RetirementCategory)))
+def test_a_category_conflicts_exactly_when_it_is_not_of_the_sex(sex: str, category: RetirementCategory) -> None:
+    conflicts = category_conflict(sex, category) is not None
+    assert conflicts == ((sex == "M") != (category is RetirementCategory.MAN))
+    assert not conflicts or default_category(sex) is not category

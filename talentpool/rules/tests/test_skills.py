@@ -10,6 +10,8 @@ from talentpool.rules.skills import (
     InvalidSkillLevel,
     SkillLevel,
     check_certificate_number,
+    highest_level,
+    recomputed_level,
 )
 
 L = SkillLevel
@@ -202,3 +204,50 @@ def test_any_text_is_classified_or_empty(text: str) -> None:
         return
     assert result.kind in {"skill_level", "principal", "qualification", "other"}
     assert (result.kind == "other") == bool(result.warnings) or result.kind == "skill_level"
+
+
+# The worker's level follows their certificates --------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("recorded", "before", "after", "expected"),
+    [
+        (None, [], [4], 4),  # the first certificate gives the level
+        (3, [3], [3, 4], 4),  # a higher one raises it
+        (4, [4], [4, 2], 4),  # a lower one does not lower it
+        (4, [3, 4], [3], 3),  # deleting the certificate it rested on: the highest remaining one
+        (4, [4], [], None),  # no certificate left: no level
+        (4, [4, 4], [4], 4),  # another certificate of that level remains
+        (4, [2, 4], [4], 4),  # a lower certificate deleted
+        (5, [3], [], 5),  # a level recorded above every certificate (by hand) stays
+        (5, [], [2], 5),
+        (3, [], [4], 4),  # ...and still rises with a higher certificate
+        (None, [3], [], None),
+    ],
+)
+def test_recomputed_level(recorded: int | None, before: list[int], after: list[int], expected: int | None) -> None:
+    assert recomputed_level(recorded, before, after) == expected
+
+
+def test_highest_level() -> None:
+    assert highest_level([2, 5, 3]) == 5
+    assert highest_level([]) is None
+
+
+_levels = st.lists(st.integers(min_value=0, max_value=7), max_size=5)
+
+
+@given(st.one_of(st.none(), st.integers(min_value=0, max_value=7)), _levels, st.integers(min_value=0, max_value=7))
+@settings(max_examples=300)
+def test_adding_then_deleting_a_certificate_restores_a_level_that_rested_on_certificates(
+    recorded: int | None, others: list[int], added: int
+) -> None:
+    """A worker with certificates has the highest one's level: adding one and deleting it again
+    gives that level back. Without certificates, a level entered by hand survives a deleted
+    certificate only when it was higher than it."""
+    if others:
+        recorded = highest_level(others)
+    raised = recomputed_level(recorded, others, [*others, added])
+    assert raised is not None and raised >= added
+    kept = recorded if others or (recorded is not None and recorded > added) else None
+    assert recomputed_level(raised, [*others, added], others) == kept
