@@ -199,6 +199,8 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "talentpool" / "locale"]
+# One date format everywhere, YYYY-MM-DD (talentpool/formats), in both languages.
+FORMAT_MODULE_PATH = ["talentpool.formats"]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True

@@ -29,12 +29,12 @@ def test_revealing_the_id_number_fills_in_the_birth_date_and_retirement_month(
     login("operator_a", PASSWORD)
     page.goto(f"{live_server.url}/registry/workers/{worker_a.pk}/")
     expect(page.get_by_test_id("birth")).to_have_text(f"1986年（今年满 {datetime.date.today().year - 1986} 周岁）")
-    expect(page.get_by_test_id("retirement-date")).to_have_text("2049年 (法定)")
+    expect(page.get_by_test_id("retirement-date")).to_have_text("2049年（法定）")
 
     page.get_by_test_id("reveal-id_number").click()
     expect(page.get_by_test_id("revealed")).to_have_text(number)
     expect(page.get_by_test_id("revealed-birth")).to_contain_text("1986-11-23")
-    expect(page.get_by_test_id("revealed-retirement")).to_have_text("2049-11 (法定)")
+    expect(page.get_by_test_id("revealed-retirement")).to_have_text("2049-11（法定）")
     expect(page.get_by_test_id("birth")).to_have_count(0)  # swapped, not shown twice
 
 

@@ -2,7 +2,12 @@ from django.utils.translation import gettext as _
 
 
 class ServiceError(Exception):
-    """A business rule refused the action; the message (translated) is shown to the user."""
+    """A business rule refused the action; the message (translated) is shown to the user.
+
+    ``link``, when set, is ``(url, label)`` of a page the refusal points to that the actor may
+    open (the record a duplicate would have doubled): the form page shows it beside the message."""
+
+    link: tuple[str, str] | None = None
 
 
 class OutOfScope(ServiceError):

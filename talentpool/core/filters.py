@@ -20,7 +20,7 @@ from django.db.models import Model
 from django.forms import ModelChoiceField
 from django.utils.translation import gettext_lazy as _
 
-from .forms import FastSelect, ValueChoices, style_fields
+from .forms import FastSelect, OrderedDateRangeField, ValueChoices, style_fields
 
 
 class StyledFilterSet(django_filters.FilterSet):
@@ -53,3 +53,11 @@ class StyledFilterSet(django_filters.FilterSet):
     def style_widgets(self) -> None:
         """Bootstrap classes on every widget; a subclass replacing widgets does so before."""
         style_fields(self.form.fields, small=True)
+
+
+class DateRangeFilter(django_filters.DateFromToRangeFilter):
+    """A date range as two date pickers ("from", "to"; django-filter's ``_after`` and ``_before``
+    parameters). A "from" after the "to" is a form error (开始日期晚于结束日期): the list shows
+    nothing and says why, instead of a range that quietly matches nothing."""
+
+    field_class = OrderedDateRangeField

@@ -9,6 +9,7 @@ from django.utils.choices import BaseChoiceIterator
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
+from django_filters.fields import DateRangeField
 
 
 def style_fields(fields: Any, *, small: bool = False) -> None:
@@ -55,6 +56,20 @@ class DateRange(forms.MultiWidget):
 
     def decompress(self, value: Any) -> list[Any]:
         return [value.start, value.stop] if value else [None, None]
+
+
+class OrderedDateRangeField(DateRangeField):
+    """django-filter's date range, "from" and "to" as two date pickers, refusing a "from" after
+    the "to" (the filter's list then shows nothing and the form says why, instead of a range
+    that silently matches nothing)."""
+
+    widget = DateRange
+
+    def clean(self, value: Any) -> Any:
+        cleaned = super().clean(value)
+        if cleaned is not None and cleaned.start and cleaned.stop and cleaned.start > cleaned.stop:
+            raise forms.ValidationError(_("The start date is after the end date."), code="reversed")
+        return cleaned
 
 
 class ValueChoices(BaseChoiceIterator):

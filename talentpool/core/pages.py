@@ -42,6 +42,7 @@ def form_page(
     meanwhile instead of saving (EditConflict). ``extra`` goes to the template: ``datalist`` (a
     list of suggestions) with ``datalist_id`` (the id the field's ``list`` attribute names)."""
     current = extra.pop("current", None)
+    refusal_link = None  # (url, label) of the record a refusal points to (ServiceError.link)
     if request.method == "POST" and current is not None and form.is_stale(current):
         form.show_conflict(current, str(EditConflict(current)))
     elif request.method == "POST" and form.is_valid():
@@ -51,8 +52,9 @@ def form_page(
             form.show_conflict(exc.current, str(exc))
         except (ServiceError, ValueError) as exc:
             form.add_error(None, str(exc))
+            refusal_link = getattr(exc, "link", None)
         else:
             messages.success(request, success(target))
             return redirect(target)
-    context = {"form": form, "title": title, "cancel_url": cancel_url, **extra}
+    context = {"form": form, "title": title, "cancel_url": cancel_url, "refusal_link": refusal_link, **extra}
     return render(request, template_name, context)

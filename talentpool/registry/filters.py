@@ -9,8 +9,8 @@ from django.db.models import QuerySet
 from django.forms import TextInput
 from django.utils.translation import gettext_lazy as _
 
+from talentpool.core.filters import DateRangeFilter
 from talentpool.core.filters import StyledFilterSet as CoreStyledFilterSet
-from talentpool.core.forms import DateRange
 
 from .choices import Education, HonourLevel, Ownership, Sex, SkillLevel
 from .models import Certificate, Enterprise, Honour, Industry, Worker
@@ -99,7 +99,7 @@ class CertificateFilter(StyledFilterSet):
     enterprise = django_filters.ModelChoiceFilter(
         label=_("enterprise"), queryset=Enterprise.objects.none(), field_name="worker__current_enterprise"
     )
-    issued_on = django_filters.DateFromToRangeFilter(label=_("issued on"), widget=DateRange)
+    issued_on = DateRangeFilter(label=_("issued on"))  # a reversed range is a form error
 
     class Meta:
         model = Certificate

@@ -14,6 +14,7 @@ from talentpool.core.forms import DateInput, StyledFormMixin
 from talentpool.rules import masking
 from talentpool.rules.idnumber import InvalidIdNumber, parse_id_number
 from talentpool.rules.skills import InvalidCertificateNumber, check_certificate_number
+from talentpool.rules.skills import SkillLevel as RuleSkillLevel
 from talentpool.rules.text import normalise_text
 from talentpool.rules.uscc import InvalidUscc, validate_uscc
 
@@ -269,12 +270,33 @@ class CertificateForm(StyledFormMixin, forms.Form):
     occupation_name = forms.CharField(label=_("occupation (as printed)"), max_length=100, required=False)
     issuer = forms.CharField(label=_("issuing body"), max_length=100, required=False)
     issued_on = forms.DateField(label=_("issued on"), widget=DateInput())
+    # Shown (a checkbox) once the number drew a warning: saving it as it is is then a choice.
+    keep_number = forms.BooleanField(
+        label=_("The number is right: save it as it is"), required=False, widget=forms.HiddenInput
+    )
 
     def clean_number(self) -> str:
         try:
             return check_certificate_number(self.cleaned_data["number"]).number
         except InvalidCertificateNumber as exc:
             raise forms.ValidationError(str(exc)) from exc
+
+    def clean(self) -> dict[str, Any]:
+        """A doubtful number (rules.skills.check_certificate_number: not a known format, or its
+        level digit not the level chosen) is not saved until the user has read why and ticked
+        ``keep_number``; the warning is the number's error text, on a phone too."""
+        data = super().clean() or {}
+        keep = data.pop("keep_number", False)
+        number, level = data.get("number"), data.get("level")
+        if number and level is not None and not keep:
+            warnings = check_certificate_number(number, RuleSkillLevel(level)).warnings
+            if warnings:
+                self.fields["keep_number"].widget = forms.CheckboxInput(attrs={"class": "form-check-input"})
+                self.add_error("number", _(
+                    "%(warnings)s. Check the number against the certificate; if it is right, tick "
+                    "“The number is right: save it as it is” and save again."
+                ) % {"warnings": "；".join(warnings)})
+        return data
 
     def clean_issued_on(self) -> Any:
         value = self.cleaned_data["issued_on"]

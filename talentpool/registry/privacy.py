@@ -62,9 +62,9 @@ def _retirement_source(worker: Worker) -> str:
 
 
 def retirement_label(worker: Worker) -> str:
-    """``2048年 (法定)``: the retirement by its year only (its month is the birth month's)."""
+    """``2048年（法定）``: the retirement by its year only (its month is the birth month's)."""
     year = _("year %(year)s") % {"year": worker.retirement_date.year}
-    return f"{year} ({_retirement_source(worker)})"
+    return _("%(when)s (%(source)s)") % {"when": year, "source": _retirement_source(worker)}
 
 
 @dataclass(frozen=True)
@@ -80,5 +80,6 @@ def revealed_birth(worker: Worker) -> RevealedBirth:
     age = _("%(age)s years old") % {"age": full_years(worker.birth_date, timezone.localdate())}
     return RevealedBirth(
         birth=f"{worker.birth_date.isoformat()}（{age}）",
-        retirement=f"{worker.retirement_date:%Y-%m} ({_retirement_source(worker)})",
+        retirement=_("%(when)s (%(source)s)") % {"when": f"{worker.retirement_date:%Y-%m}",
+                                                  "source": _retirement_source(worker)},
     )

@@ -131,6 +131,17 @@ class DuplicateRefused(ServiceError):
         self.changes = changes
 
 
+class DuplicateRecord(ServiceError):
+    """Refused because the number is held by ``existing``, a worker the actor may see (an admin
+    sees every one; an operator their own): the refusal links to that record (``link``). A
+    holder the actor may not see is a DuplicateRefused, which names nobody."""
+
+    def __init__(self, message: str, *, existing: Worker) -> None:
+        super().__init__(message)
+        self.existing = existing
+        self.link = (existing.get_absolute_url(), _("Open the record of %(name)s") % {"name": existing.name})
+
+
 class TooManyRefusals(ServiceError):
     """Registration by ID or certificate number is paused for the actor until ``until``."""
 
@@ -197,18 +208,21 @@ def _id_refusal(
     refused, saying no more than the actor may know. ``holder`` is the worker who has it, if found."""
     own = actor.enterprise_id if enterprise is None else enterprise.pk
     if holder is not None and own is not None and holder.current_enterprise_id == own:
-        return ServiceError(
-            own_worker_message() if not actor.is_admin else _("A worker with this ID number is already registered.")
+        return DuplicateRecord(
+            own_worker_message() if not actor.is_admin else _("A worker with this ID number is already registered."),
+            existing=holder,
         )
     if actor.is_admin:
         if holder is not None and holder.current_enterprise_id is not None and enterprise is not None:
-            return ServiceError(
+            return DuplicateRecord(
                 _(
                     "This person is registered as employed by another enterprise. That enterprise must first record "
                     "their departure, or a programme admin can record the change of employer."
-                )
+                ),
+                existing=holder,
             )
-        return ServiceError(_("A worker with this ID number is already registered."))
+        message = _("A worker with this ID number is already registered.")
+        return DuplicateRecord(message, existing=holder) if holder is not None else ServiceError(message)
     return DuplicateRefused(
         neutral_id_message(), changes={"id_number": masking.mask_id_number(number), "reason": reason}
     )
@@ -514,8 +528,9 @@ def _certificate_refusal(actor: User, number: str) -> ServiceError:
     """Why ``number`` cannot be recorded: in full if its holder is in the actor's view, else the
     neutral message (DuplicateRefused), never whose certificate it is."""
     holder = Certificate.objects.filter(number=number).values_list("worker_id", flat=True).first()
-    if holder is not None and Worker.objects.restrict(actor, Action.VIEW).filter(pk=holder).exists():
-        return ServiceError(_("A certificate with this number is already recorded."))
+    seen = Worker.objects.restrict(actor, Action.VIEW).filter(pk=holder).first() if holder is not None else None
+    if seen is not None:
+        return DuplicateRecord(_("A certificate with this number is already recorded."), existing=seen)
     return DuplicateRefused(
         neutral_certificate_message(),
         changes={"certificate_number": mask_certificate_number(number), "reason": "certificate_elsewhere"},

@@ -128,6 +128,9 @@ def _worker_context(request: HttpRequest, worker: Worker) -> dict[str, Any]:
         "can_change": Worker.objects.restrict(user, Action.CHANGE).filter(pk=worker.pk).exists(),
         "can_reveal": Worker.objects.restrict(user, Action.REVEAL).filter(pk=worker.pk).exists(),
         "is_admin": user.is_admin,
+        # the employer's page, for whoever may open it (the worker too: where they work)
+        "can_view_enterprise": worker.current_enterprise_id is not None
+        and Enterprise.objects.restrict(user, Action.VIEW).filter(pk=worker.current_enterprise_id).exists(),
         # year only: the full date comes with the audited reveal of the ID number (privacy.py)
         "birth": privacy.birth_label(worker),
         "retirement": privacy.retirement_label(worker),
@@ -311,12 +314,19 @@ def enterprise_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _enterprise_context(request: HttpRequest, enterprise: Enterprise) -> dict[str, Any]:
+    """What the enterprise page shows the user. A worker sees where they work (name, industry,
+    town, address) and a link to their own record, none of the enterprise's figures: counted
+    within their view those would be their own numbers presented as the company's. The page's
+    buttons are the pages the user may open (registry/tests/test_screens.py follows them)."""
     user: Any = request.user
+    if user.role == Role.WORKER and not user.is_admin:
+        return {"enterprise": enterprise, "is_worker": True}
     workers = Worker.objects.restrict(user, Action.VIEW).filter(current_enterprise=enterprise)
     levels = dict(workers.values_list("skill_level").annotate(n=Count("pk")).order_by())
 
     return {
         "enterprise": enterprise,
+        "can_list_workers": user.is_admin or user.role in WorkerListView.view_roles,
         "worker_count": workers.count(),
         "frontline_count": workers.filter(is_frontline=True).count(),
         "certificate_count": Certificate.objects.filter(worker__in=workers.values("pk")).count(),

@@ -154,7 +154,7 @@ def test_the_worker_export_has_the_birth_year_column(as_leader, person):
 @pytest.mark.parametrize("persona", ["admin", "leader", "operator_a", "worker"])
 def test_the_retirement_shows_by_year_only_since_its_month_is_the_birth_month(client_of, person, persona):
     body = client_of(persona).get(f"/registry/workers/{person.pk}/").content.decode()
-    assert '<span id="worker-retirement" data-testid="retirement-date">2049年 (法定)</span>' in body
+    assert '<span id="worker-retirement" data-testid="retirement-date">2049年（法定）</span>' in body
     assert RETIREMENT_MONTH not in body and "2049年11月" not in body and "2049/11" not in body
 
 
@@ -162,7 +162,7 @@ def test_a_recorded_retirement_date_shows_by_year_only_too(as_leader, person):
     person.actual_retirement_date = datetime.date(2046, 11, 1)
     person.save()
     body = as_leader.get(f"/registry/workers/{person.pk}/").content.decode()
-    assert '<span id="worker-retirement" data-testid="retirement-date">2046年 (已登记)</span>' in body
+    assert '<span id="worker-retirement" data-testid="retirement-date">2046年（已登记）</span>' in body
     assert "2046-11" not in body
 
 
@@ -202,7 +202,7 @@ def test_only_the_audited_reveal_of_the_id_number_shows_the_birth_date(client_of
     )
     assert (
         f'<span id="worker-retirement" hx-swap-oob="true" data-testid="revealed-retirement">'
-        f"{RETIREMENT_MONTH} (法定)</span>"
+        f"{RETIREMENT_MONTH}（法定）</span>"
     ) in body
     log = AuditLog.objects.get()
     assert (log.action, log.actor.username, log.object_id, log.changes) == (
