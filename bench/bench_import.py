@@ -9,8 +9,8 @@ realistic worker workbook with xlsxwriter (valid unique ID numbers, mixed date f
 full-width text), then times
 
   (a) python-calamine alone reading every cell of the file (best of 3), and
-  (b) the full import through the job handlers (validate job, then write job; ``execute_job``
-      directly, no worker process),
+  (b) the full import through its job (the check, then the write after the confirmation;
+      ``execute_job`` directly, no worker process),
 
 prints both and their ratio against the target (≤ 10 s and ≤ 20× the raw read), and checks the
 row counts in the database. The cluster and temporary files are always removed. ``--profile``
@@ -187,10 +187,10 @@ def run(args: argparse.Namespace, database_url: str, tmp: str) -> bool:
     from django.core.management import call_command
     from django.db import connection
 
+    from talentpool.core.imports.jobs import IMPORT, confirm
     from talentpool.core.jobs import execute_job, start_job
     from talentpool.core.models import Job, JobStatus, User
     from talentpool.core.roles import Role
-    from talentpool.registry.jobs import VALIDATE, WRITE
     from talentpool.registry.models import Employment, Enterprise, Industry, Worker
     from talentpool.rules.uscc import compute_uscc_check
 
@@ -220,8 +220,8 @@ def run(args: argparse.Namespace, database_url: str, tmp: str) -> bool:
     read_seconds = min(reads)
     say(f"calamine read {cells} cells: best of 3 {read_seconds:.3f} s")
 
-    job = start_job(VALIDATE, actor=admin, title="bench", params={"kind": "workers", "mode": "update",
-                                                                  "filename": "bench.xlsx"},
+    job = start_job(IMPORT, actor=admin, title="bench", params={"kind": "workers", "mode": "update",
+                                                                "filename": "bench.xlsx", "phase": "check"},
                     input_name="bench.xlsx", input_content=content)
     profiler = cProfile.Profile() if args.profile else None
     if profiler:
@@ -233,9 +233,11 @@ def run(args: argparse.Namespace, database_url: str, tmp: str) -> bool:
     if job.status != JobStatus.SUCCEEDED or job.result.get("error_count"):
         say(f"validation did not pass: {job.status} {job.result.get('error') or job.result.get('errors', [])[:5]}")
         return False
-    write = start_job(WRITE, actor=admin, title="bench write", params={"source_job": job.pk})
+    if not confirm(job):
+        say("the checked import could not be confirmed")
+        return False
     t2 = time.perf_counter()
-    write = execute_job(write.pk)
+    write = execute_job(job.pk)
     t3 = time.perf_counter()
     if profiler:
         profiler.disable()
@@ -249,7 +251,7 @@ def run(args: argparse.Namespace, database_url: str, tmp: str) -> bool:
     total = validate_seconds + write_seconds
     ratio = total / read_seconds
     workers, employments = Worker.objects.count(), Employment.objects.count()
-    counts_ok = workers == args.rows and employments == args.rows and write.result["counts"]["new"] == args.rows
+    counts_ok = workers == args.rows and employments == args.rows and write.result["written"]["new"] == args.rows
     passed = total <= TARGET_SECONDS and ratio <= TARGET_RATIO and counts_ok
     print()
     print("=" * 100)

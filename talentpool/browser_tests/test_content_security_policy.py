@@ -37,7 +37,7 @@ def test_pages_work_under_the_policy(page: Page, live_server, login, admin_user,
     violations = watch_violations(page)
     login("admin", PASSWORD)
     for path in ["/registry/workers/", f"/registry/workers/{worker_a.pk}/", "/registry/enterprises/",
-                 "/registry/workers/new/", "/registry/import/", "/core/jobs/", "/core/audit/"]:
+                 "/registry/workers/new/", "/core/import/", "/core/jobs/", "/core/audit/"]:
         page.goto(f"{live_server.url}{path}")
         expect(page.locator("h1").first).to_be_visible()
     assert violations == []

@@ -25,7 +25,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             ]
             if user.is_admin:
                 items += [
-                    (_("Import"), reverse("registry:import_start")),
+                    (_("Import"), reverse("core:import_start")),
                     (_("Jobs"), reverse("core:job_list")),
                     (_("Audit log"), reverse("core:audit_log")),
                 ]
@@ -37,7 +37,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
                 (_("Workers"), reverse("registry:worker_list")),
                 (_("Certificates"), reverse("registry:certificate_list")),
                 (_("Honours"), reverse("registry:honour_list")),
-                (_("Import"), reverse("registry:import_start")),
+                (_("Import"), reverse("core:import_start")),
                 (_("Jobs"), reverse("core:job_list")),
             ]
         elif user.role == Role.WORKER:

@@ -33,6 +33,9 @@ logger = logging.getLogger(__name__)
 
 Handler = Callable[[Job, "Progress"], dict[str, Any] | None]
 HANDLERS: dict[str, Handler] = {}
+# How the jobs page shows a kind's job: its current phase, and the page that follows it.
+DESCRIPTIONS: dict[str, Callable[[Job], str]] = {}
+PAGES: dict[str, Callable[[Job], str]] = {}
 
 
 DEAD_WORKER = "后台任务进程意外终止，请重新导入。"
@@ -52,12 +55,31 @@ class WorkerDied(Exception):
     """Recorded on the django-tasks result of a job whose worker process died."""
 
 
-def job_handler(kind: str) -> Callable[[Handler], Handler]:
+def job_handler(
+    kind: str, *, describe: Callable[[Job], str] | None = None, page: Callable[[Job], str] | None = None
+) -> Callable[[Handler], Handler]:
+    """Register the handler of a job kind; ``describe`` tells the job's current phase on the jobs
+    page (else its status), ``page`` the URL of the page that follows it (else core's job page)."""
+
     def register(func: Handler) -> Handler:
         HANDLERS[kind] = func
+        if describe is not None:
+            DESCRIPTIONS[kind] = describe
+        if page is not None:
+            PAGES[kind] = page
         return func
 
     return register
+
+
+def describe_job(job: Job) -> str:
+    describe = DESCRIPTIONS.get(job.kind)
+    return describe(job) if describe is not None else str(job.get_status_display())
+
+
+def job_page(job: Job) -> str | None:
+    page = PAGES.get(job.kind)
+    return page(job) if page is not None else None
 
 
 class Progress:
@@ -125,6 +147,18 @@ def start_job(
     return job
 
 
+def continue_job(job: Job, *, params: dict[str, Any]) -> None:
+    """Queue a finished job again for its next phase (an import's write after its check): the same
+    row, so the jobs page shows one entry that follows every phase. The handler reads the phase
+    from ``params``; the result so far stays until the next phase ends (a failure adds ``error``)."""
+    job.status, job.params, job.progress_done, job.progress_total = JobStatus.QUEUED, params, 0, 0
+    job.finished_at = job.heartbeat_at = job.worker_pid = None
+    job.worker_host = ""
+    job.save(update_fields=["status", "params", "progress_done", "progress_total", "finished_at", "heartbeat_at",
+                            "worker_pid", "worker_host"])
+    transaction.on_commit(lambda: run_job.enqueue(job.pk))
+
+
 def execute_job(job_id: int) -> Job:
     """Run one job to its end (used by the task, and directly by tests and the CLI)."""
     with transaction.atomic():
@@ -138,12 +172,12 @@ def execute_job(job_id: int) -> Job:
     progress = Progress(job)
     try:
         result = HANDLERS[job.kind](job, progress) or {}
-    except JobFailed as exc:
-        job.status, job.result = JobStatus.FAILED, {"error": str(exc)}
+    except JobFailed as exc:  # what an earlier phase found stays (continue_job)
+        job.status, job.result = JobStatus.FAILED, {**(job.result or {}), "error": str(exc)}
         progress.log(str(exc))
     except Exception as exc:  # a bug: keep the trace in the server log, not on screen
         logger.error("job %s (%s) failed\n%s", job.pk, job.kind, traceback.format_exc())
-        job.status, job.result = JobStatus.FAILED, {"error": f"内部错误：{type(exc).__name__}"}
+        job.status, job.result = JobStatus.FAILED, {**(job.result or {}), "error": f"内部错误：{type(exc).__name__}"}
         progress.log(job.result["error"])
     else:
         job.status, job.result = JobStatus.SUCCEEDED, result
@@ -211,7 +245,8 @@ def fail_dead_jobs(jobs: Iterable[Job] | None = None, *, now: datetime.datetime 
             job = Job.objects.select_for_update(skip_locked=True).filter(pk=candidate.pk).first()
             if job is None or not is_dead(job, now=now):
                 continue
-            job.status, job.result, job.finished_at = JobStatus.FAILED, {"error": DEAD_WORKER}, now
+            job.status, job.finished_at = JobStatus.FAILED, now
+            job.result = {**(job.result or {}), "error": DEAD_WORKER}  # an earlier phase's result stays
             job.log = "\n".join(filter(None, [job.log, DEAD_WORKER]))
             job.save(update_fields=["status", "result", "finished_at", "log"])
             _fail_task_result(job.pk, now)

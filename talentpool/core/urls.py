@@ -4,6 +4,7 @@ from django.urls import path
 from django.views.i18n import set_language
 
 from . import views
+from .imports import views as import_views
 
 app_name = "core"
 
@@ -12,6 +13,10 @@ urlpatterns = [
     path("jobs/<int:pk>/", views.job_detail, name="job_detail"),
     path("jobs/<int:pk>/result/", views.job_result, name="job_result"),
     path("audit/", views.AuditLogView.as_view(), name="audit_log"),
+    path("import/", import_views.import_start, name="import_start"),
+    path("import/template/<str:kind>.xlsx", import_views.import_template, name="import_template"),
+    path("import/<int:pk>/", import_views.import_review, name="import_review"),
+    path("import/<int:pk>/errors.xlsx", import_views.import_errors, name="import_errors"),
     path("users/<int:pk>/reset-2fa/", views.reset_two_factor, name="reset_two_factor"),
 ]
 

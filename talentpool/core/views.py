@@ -8,6 +8,7 @@ from django.contrib.auth import login as auth_login
 from django.contrib.auth import views as auth_views
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render, resolve_url
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -28,7 +29,7 @@ from .auth import (
     render_locked,
 )
 from .forms import style_fields
-from .jobs import fail_dead_jobs
+from .jobs import describe_job, fail_dead_jobs, job_page
 from .models import AuditAction, AuditLog, Job, JobStatus, User
 from .roles import Role
 
@@ -208,12 +209,19 @@ def _jobs_for(request: HttpRequest):  # type: ignore[no-untyped-def]
 
 
 def job_list(request: HttpRequest) -> HttpResponse:
-    jobs = _jobs_for(request)[:100]
+    """One row per job, with its current phase (an import: checking, waiting for confirmation,
+    writing, imported …, core.jobs.describe_job) and a link to the page that follows it."""
+    jobs = list(_jobs_for(request)[:100])
+    for job in jobs:
+        job.phase_label = describe_job(job)  # type: ignore[attr-defined]
+        job.page_url = job_page(job) or reverse("core:job_detail", args=[job.pk])  # type: ignore[attr-defined]
     return render(request, "core/job_list.html", {"jobs": jobs})
 
 
 def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
     job = get_object_or_404(_jobs_for(request), pk=pk)
+    if (page := job_page(job)) is not None:
+        return redirect(page)  # a kind with its own page (an import's review)
     # a job whose worker died shows as failed here too, not as running for ever (core.jobs)
     if job.status == JobStatus.RUNNING and fail_dead_jobs([job]):
         job.refresh_from_db()

@@ -8,4 +8,6 @@ class RegistryConfig(AppConfig):
     verbose_name = _("Talent registry")
 
     def ready(self) -> None:
-        from . import jobs  # noqa: F401  (registers import/export job handlers)
+        from .imports import kinds
+
+        kinds.register()  # the import kinds (core.imports): enterprises, workers, certificates, honours

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_import
+from . import views
 
 app_name = "registry"
 
@@ -24,8 +24,4 @@ urlpatterns = [
     path("enterprises/<int:pk>/", views.enterprise_detail, name="enterprise_detail"),
     path("enterprises/<int:pk>/edit/", views.enterprise_edit, name="enterprise_edit"),
     path("my-enterprise/", views.enterprise_home, name="enterprise_home"),
-    path("import/", views_import.import_start, name="import_start"),
-    path("import/template/<str:kind>.xlsx", views_import.import_template, name="import_template"),
-    path("import/<int:pk>/", views_import.import_review, name="import_review"),
-    path("import/<int:pk>/errors.xlsx", views_import.import_errors, name="import_errors"),
 ]

@@ -30,7 +30,8 @@ from xml.parsers import expat
 from django.conf import settings
 from python_calamine import CalamineWorkbook
 
-from .schema import MAX_ROWS, Cell, Column, KindSpec, cell_text, header_key, is_blank
+from .cells import MAX_ROWS, Cell, cell_text, header_key, is_blank
+from .spec import Column, ImportKindSpec
 
 HEADER_SEARCH_ROWS = 5  # a title line or two above the header row is tolerated
 
@@ -346,7 +347,7 @@ class RawRow:
 
 @dataclass
 class Sheet:
-    spec: KindSpec
+    spec: ImportKindSpec
     header_row: int  # Excel row number of the header
     headers: list[Cell]  # the header row as read
     columns: dict[str, int]  # column key → 0-based index
@@ -359,7 +360,7 @@ class Sheet:
         return [c for c in self.spec.columns if c.key in self.columns]
 
 
-def _match(spec: KindSpec, header: list[Cell]) -> tuple[dict[str, int], list[str], list[str]]:
+def _match(spec: ImportKindSpec, header: list[Cell]) -> tuple[dict[str, int], list[str], list[str]]:
     """(column key → index, unknown headers, duplicated headers) for one candidate header row."""
     lookup: dict[str, str] = {}
     for column in spec.columns:
@@ -383,7 +384,7 @@ def _match(spec: KindSpec, header: list[Cell]) -> tuple[dict[str, int], list[str
 
 
 def read_sheet(
-    content: bytes, spec: KindSpec, *, limits: Limits | None = None, waiting: Callable[[], None] | None = None
+    content: bytes, spec: ImportKindSpec, *, limits: Limits | None = None, waiting: Callable[[], None] | None = None
 ) -> Sheet:
     """Read the first sheet of ``content`` for ``spec``; raise ImportFileError when it cannot be
     imported at all (unreadable, beyond ``limits``, no header, a required column missing, no data
@@ -444,6 +445,6 @@ def read_sheet(
     return Sheet(spec, header_index + 1, list(grid[header_index]), columns, rows, notes)
 
 
-def sheet_from_values(spec: KindSpec, columns: dict[str, int], numbers: list[int]) -> Sheet:
+def sheet_from_values(spec: ImportKindSpec, columns: dict[str, int], numbers: list[int]) -> Sheet:
     """A sheet standing for a file read before: row numbers and matched columns, no cells."""
     return Sheet(spec, 1, [], columns, [RawRow(n, {}, {}, []) for n in numbers])

@@ -10,22 +10,22 @@ from typing import Any
 import xlsxwriter
 from xlsxwriter.utility import xl_col_to_name
 
-from ..models import Industry
 from .reader import Sheet
-from .schema import Column, ImportKind, KindSpec
+from .spec import Column, ImportKindSpec
 from .validate import RowError
 
 TEMPLATE_ROWS = 2000  # rows pre-formatted and validated below the header
 ERROR_HEADER = "错误说明"
 
 
-def _choices(spec: KindSpec, column: Column) -> list[str]:
-    if spec.kind == ImportKind.ENTERPRISES and column.key == "industry":
-        return list(Industry.objects.values_list("name", flat=True))
-    return list(column.choices)
+def _choices(spec: ImportKindSpec, column: Column) -> list[str]:
+    """A column's dropdown: read now when the kind's template says so (names in the database),
+    else the column's fixed choices."""
+    source = spec.template.choices.get(column.key)
+    return list(source()) if source is not None else list(column.choices)
 
 
-def build_template(spec: KindSpec) -> bytes:
+def build_template(spec: ImportKindSpec) -> bytes:
     """The import template of ``spec`` as .xlsx bytes."""
     buffer = io.BytesIO()
     book = xlsxwriter.Workbook(buffer, {"in_memory": True})
@@ -36,7 +36,7 @@ def build_template(spec: KindSpec) -> bytes:
     wrap = book.add_format({"text_wrap": True, "valign": "top"})
     bold = book.add_format({"bold": True})
 
-    data = book.add_worksheet(spec.label.split("（")[0])
+    data = book.add_worksheet(spec.sheet_name)
     lists = book.add_worksheet("选项")
     guide = book.add_worksheet("填写说明")
 
@@ -77,12 +77,13 @@ def build_template(spec: KindSpec) -> bytes:
         guide.write_string(row, 2, explanation, wrap)
         row += 1
     row += 1
+    text_columns = "、".join(c.header for c in spec.columns if c.is_text and not c.is_date)
     general = [
         "第 1 行为表头，请勿修改带 * 的列名；列的顺序可以调整，多余的列会被忽略。",
-        "身份证号、统一社会信用代码、电话等列已设为文本格式，请勿改为数字格式。",
+        *([f"{text_columns}等列已设为文本格式，请勿改为数字格式。"] if text_columns else []),
         "全角数字和字母、多余的空格会自动纠正。",
         "导入前会逐行校验；只要有一行有错误，就不会写入任何数据。",
-        *spec.notes,
+        *spec.template.notes,
     ]
     guide.write_string(row, 0, "注意事项", bold)
     for line in general:
@@ -119,7 +120,7 @@ def build_error_report(sheet: Sheet, errors: list[RowError]) -> bytes:
     date_format = book.add_format({"num_format": "yyyy-mm-dd"})
     text_format = book.add_format({"num_format": "@"})
     bad = book.add_format({"font_color": "#C00000", "text_wrap": True})
-    out = book.add_worksheet(sheet.spec.label.split("（")[0])
+    out = book.add_worksheet(sheet.spec.sheet_name)
     # Columns without a header were never read: the error column follows the last header.
     width = max((i + 1 for i, v in enumerate(sheet.headers) if v not in ("", None)), default=0)
     text_columns = {index for key, index in sheet.columns.items() if sheet.spec.column(key).is_text}

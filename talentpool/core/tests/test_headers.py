@@ -112,7 +112,7 @@ def data(admin_user, enterprise_a, worker_a):  # type: ignore[no-untyped-def]
     CertificateFactory(worker=worker_a)
     HonourFactory(worker=worker_a)
     record(admin_user, AuditAction.EXPORT, object_repr="职工 (1)")
-    job = start_job("registry.import.validate", actor=admin_user, title="导入职工",
+    job = start_job("core.import", actor=admin_user, title="导入职工",
                     params={"kind": "workers", "mode": "update", "filename": "t.xlsx"},
                     input_name="t.xlsx", input_content=b"not a workbook")
     return {"worker": worker_a, "enterprise": enterprise_a, "job": job}
@@ -122,11 +122,11 @@ def data(admin_user, enterprise_a, worker_a):  # type: ignore[no-untyped-def]
 def test_every_page_a_persona_reaches_has_the_policy_and_no_inline_code(request, data, persona):
     user = request.getfixturevalue(persona)
     client = client_for(user)
-    start = ["/", "/registry/me/", "/registry/my-enterprise/", "/core/jobs/", "/core/audit/", "/registry/import/",
+    start = ["/", "/registry/me/", "/registry/my-enterprise/", "/core/jobs/", "/core/audit/", "/core/import/",
              f"/registry/workers/{data['worker'].pk}/", f"/registry/workers/{data['worker'].pk}/edit/",
              f"/registry/workers/{data['worker'].pk}/certificates/new/", "/registry/workers/new/",
              f"/registry/enterprises/{data['enterprise'].pk}/edit/", "/registry/enterprises/new/",
-             f"/core/jobs/{data['job'].pk}/", f"/registry/import/{data['job'].pk}/"]
+             f"/core/jobs/{data['job'].pk}/", f"/core/import/{data['job'].pk}/"]
     pages = crawl(client, start)
     assert len(pages) >= 4, sorted(pages)  # the start page and the jobs at least, with their fragments
     problems = {}

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.db import connection
 
-from talentpool.registry.imports.validate import CHUNK, matching
+from talentpool.core.imports.validate import CHUNK, matching
 from talentpool.registry.models import Worker
 from talentpool.registry.tests.factories import WorkerFactory
 

@@ -1,23 +1,17 @@
 """Excel import of the registry (SPEC §3.1): enterprises, workers with their employment,
-certificates and honours. Read (``reader``) → validate every row (``validate``) → preview →
-write in one transaction (``write``); templates and error reports in ``templates``."""
+certificates and honours, through core's import engine (core.imports). The registry keeps what is
+its own: each kind's columns and parsers (``schema``), its checks against the database
+(``validate``), its writes (``write``); ``kinds`` registers them."""
 
 from __future__ import annotations
 
-from talentpool.core.models import User
-from talentpool.core.roles import Role
+from talentpool.core.imports import ImportKindSpec, import_kind
 
-from .schema import SPECS, ImportKind, ImportMode, KindSpec, spec_for
+from .schema import ImportKind
 
-__all__ = ["SPECS", "ImportKind", "ImportMode", "KindSpec", "allowed_kinds", "spec_for"]
+__all__ = ["ImportKind", "spec_for"]
 
 
-def allowed_kinds(user: User) -> list[ImportKind]:
-    """What ``user`` may import: admins everything, operators their own workers' records."""
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return []
-    if user.is_admin:
-        return list(SPECS)
-    if user.role == Role.OPERATOR and user.enterprise_id:
-        return [kind for kind, spec in SPECS.items() if not spec.admin_only]
-    return []
+def spec_for(kind: str) -> ImportKindSpec:
+    """The registered spec of one of the registry's kinds."""
+    return import_kind(ImportKind(kind).value)

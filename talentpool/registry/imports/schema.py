@@ -1,32 +1,35 @@
-"""What each import kind expects: its columns (Chinese header, key, required, parser) and the
-cell parsers that turn whatever a spreadsheet holds into clean values.
-
-Parsers receive a non-blank cell as python-calamine returns it (``str``, ``float``, ``int``,
-``bool``, ``date`` or ``datetime``) together with its normalised text (computed once per cell,
-see ``cell_text``) and raise ``ValueError`` with a Chinese reason. For a text cell the result
-must depend on the text alone: the validator parses each distinct text of a column once.
+"""What each registry import kind expects: its columns (Chinese header, key, required, parser)
+and the registry's own cell parsers (ID numbers, credit codes, phones, its choices). The generic
+parsers and the rules every parser follows are core's (core.imports.cells); the kinds are
+registered with core in ``kinds``.
 """
 
 from __future__ import annotations
 
-import datetime
-import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any
 
+from talentpool.core.imports.cells import (
+    DATE_HELP,
+    Cell,
+    CellError,
+    cell_text,
+    choice_parser,
+    code_parser,
+    is_number,
+    parse_date_cell,
+    parse_yes_no,
+    text_parser,
+)
+from talentpool.core.imports.spec import Column
 from talentpool.rules import masking
 from talentpool.rules.idnumber import looks_like_excel_mangled, mask_id_number, parse_id_number
+from talentpool.rules.names import normalise_name
 from talentpool.rules.skills import SkillLevel
-from talentpool.rules.text import after_today, normalise_code, normalise_text, parse_loose_date
 from talentpool.rules.uscc import validate_uscc
 
 from ..choices import Education, HonourLevel, Ownership, RetirementCategory
-
-Cell = str | float | int | bool | datetime.date | datetime.datetime | datetime.time | datetime.timedelta | None
-
-MAX_ROWS = 50_000
 
 
 class ImportKind(StrEnum):
@@ -36,52 +39,7 @@ class ImportKind(StrEnum):
     HONOURS = "honours"
 
 
-class ImportMode(StrEnum):
-    """What to do with a worker or enterprise that is already registered."""
-
-    UPDATE = "update"
-    REPORT = "report"
-
-
-class CellError(ValueError):
-    """A cell that cannot be read; the message (Chinese) is the reason shown to the user."""
-
-
 # Cells --------------------------------------------------------------------------------------
-
-
-def cell_text(value: Cell) -> str:
-    """The text a cell shows, normalised (full-width → half-width, stray spaces removed).
-
-    Integral floats lose their ``.0`` (Excel stores every number as a float: a phone number
-    typed as a number arrives as ``13812345678.0``)."""
-    if value is None:
-        return ""
-    if isinstance(value, str):
-        if value.isascii():  # NFKC leaves ASCII as it is: only the spaces need collapsing
-            return " ".join(value.split())
-        return normalise_text(value)
-    if isinstance(value, bool):
-        return "是" if value else "否"
-    if isinstance(value, float):
-        if math.isfinite(value) and value.is_integer():
-            return str(int(value))
-        return repr(value)
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, datetime.datetime):
-        return value.date().isoformat() if value.time() == datetime.time() else value.isoformat(sep=" ")
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    return str(value)
-
-
-def is_blank(value: Cell) -> bool:
-    return cell_text(value) == ""
-
-
-def is_number(value: Cell) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool)
 
 
 def shown_id_number(value: Cell) -> str:
@@ -117,60 +75,27 @@ def parse_uscc_cell(value: Cell, text: str) -> str:
     return validate_uscc(text)
 
 
-def parse_date_cell(value: Cell, text: str) -> datetime.date:
-    day = parse_loose_date(text if isinstance(value, str) else value)
-    if after_today(day):
-        raise CellError(f"日期 {day.isoformat()} 晚于今天")
-    return day
-
-
 def parse_phone_cell(value: Cell, text: str) -> str:
     return masking.validate_phone(text)
 
 
-def text_parser(max_length: int) -> Callable[[Cell, str], str]:
+def shown_phone(value: Cell, text: str) -> str:
+    """A phone cell as it appears on screen and in messages: masked."""
+    return masking.mask_phone(text)
+
+
+def name_parser(max_length: int) -> Callable[[Cell, str], str]:
+    """A person's name as every path stores it (rules.names.normalise_name)."""
+    check_length = text_parser(max_length)
+
     def parse(value: Cell, text: str) -> str:
-        if len(text) > max_length:
-            raise CellError(f"内容过长：最多 {max_length} 个字，实为 {len(text)} 个字")
-        return text
+        name = normalise_name(text)
+        if not name:
+            raise CellError("姓名为空")
+        return check_length(value, name)
 
     return parse
 
-
-def code_parser(max_length: int) -> Callable[[Cell, str], str]:
-    def parse(value: Cell, text: str) -> str:
-        text = normalise_code(text)
-        if len(text) > max_length:
-            raise CellError(f"内容过长：最多 {max_length} 个字符，实为 {len(text)} 个")
-        return text
-
-    return parse
-
-
-def _key(text: str) -> str:
-    """Comparison key for labels: normalised, without spaces or brackets, ASCII upper-cased."""
-    text = normalise_text(text).upper()
-    for char in " ()（）[]【】":
-        text = text.replace(char, "")
-    return text
-
-
-def choice_parser(aliases: dict[str, Any], what: str, allowed: list[str]) -> Callable[[Cell, str], Any]:
-    table = {_key(label): value for label, value in aliases.items()}
-    table.update({label: value for label, value in aliases.items()})  # exact labels skip the key
-
-    def parse(value: Cell, text: str) -> Any:
-        try:
-            return table[text] if text in table else table[_key(text)]
-        except KeyError:
-            raise CellError(f"无法识别的{what}“{text}”，应为：{'、'.join(allowed)}") from None
-
-    return parse
-
-
-YES_NO = {"是": True, "否": False, "Y": True, "N": False, "YES": True, "NO": False, "TRUE": True,
-          "FALSE": False, "1": True, "0": False, "√": True, "×": False, "有": True, "无": False}
-parse_yes_no = choice_parser(YES_NO, "取值", ["是", "否"])
 
 OWNERSHIP_LABELS = ["公有", "非公有"]
 OWNERSHIP_ALIASES: dict[str, str] = {
@@ -224,29 +149,9 @@ def parse_skill_level(value: Cell, text: str) -> int:
 
 
 @dataclass(frozen=True)
-class Column:
-    key: str
-    header: str
-    parse: Callable[[Cell, str], Any]
-    required: bool = False
-    aliases: tuple[str, ...] = ()
-    help: str = ""
-    choices: tuple[str, ...] = ()  # offered as a dropdown in the template
-    is_text: bool = False  # formatted as text ('@') in the template so Excel keeps it as typed
-    is_id_number: bool = False  # masked whenever shown
-    width: int = 14
-
-    @property
-    def is_date(self) -> bool:
-        return self.parse is parse_date_cell
-
-    @property
-    def template_header(self) -> str:
-        return f"{self.header}*" if self.required else self.header
-
-
-@dataclass(frozen=True)
 class KindSpec:
+    """A registry kind's columns and notes; ``kinds`` registers it with core's import engine."""
+
     kind: ImportKind
     label: str  # Chinese, shown on the pages and the template
     columns: tuple[Column, ...]
@@ -254,22 +159,11 @@ class KindSpec:
     has_mode: bool = False  # whether "update or report existing" applies
     notes: tuple[str, ...] = field(default=())
 
-    def column(self, key: str) -> Column:
-        for column in self.columns:
-            if column.key == key:
-                return column
-        raise KeyError(key)
 
-    @property
-    def filename(self) -> str:
-        return f"{self.label}导入模板.xlsx"
-
-
-DATE_HELP = "日期可写作 2018-05-01、2018/5/1、2018.05、2018年5月 或 Excel 日期；只写年月时按当月 1 日"
 ID_HELP = "18 位公民身份号码；本列已设为文本格式，请勿改为数字格式（否则末几位会丢失）"
 _ID = Column("id_number", "身份证号", parse_id_cell, required=True,
              aliases=("身份证号码", "公民身份号码", "身份证", "证件号码", "身份证件号码"),
-             help=ID_HELP, is_text=True, is_id_number=True, width=22)
+             help=ID_HELP, is_text=True, mask=lambda value, text: shown_id_number(value), width=22)
 
 ENTERPRISES = KindSpec(
     ImportKind.ENTERPRISES,
@@ -290,7 +184,7 @@ ENTERPRISES = KindSpec(
         Column("address", "地址", text_parser(200), aliases=("企业地址", "详细地址"), width=30),
         Column("contact_name", "联系人", text_parser(32)),
         Column("contact_phone", "联系电话", parse_phone_cell, aliases=("联系人电话", "电话"),
-               help="手机号或带区号的固定电话", is_text=True),
+               help="手机号或带区号的固定电话", is_text=True, mask=shown_phone),
     ),
     admin_only=True,
     has_mode=True,
@@ -300,9 +194,10 @@ WORKERS = KindSpec(
     ImportKind.WORKERS,
     "职工（含任职）",
     (
-        Column("name", "姓名", text_parser(32), required=True, aliases=("职工姓名",)),
+        Column("name", "姓名", name_parser(32), required=True, aliases=("职工姓名",)),
         _ID,
-        Column("phone", "手机号", parse_phone_cell, aliases=("手机号码", "联系电话", "电话"), is_text=True),
+        Column("phone", "手机号", parse_phone_cell, aliases=("手机号码", "联系电话", "电话"), is_text=True,
+               mask=shown_phone),
         Column("education", "学历", parse_education, aliases=("文化程度", "最高学历"),
                help="初中及以下、高中(中专、技校)、大专、本科、研究生", choices=tuple(EDUCATION_LABELS)),
         Column("retirement_category", "退休类别", parse_retirement,
@@ -311,15 +206,18 @@ WORKERS = KindSpec(
         Column("is_frontline", "一线职工", parse_yes_no, aliases=("是否一线职工", "一线"),
                help="是 或 否；不填按“是”", choices=("是", "否")),
         Column("work_start_date", "参加工作时间", parse_date_cell, aliases=("参加工作日期", "工作时间"),
-               help=DATE_HELP, is_text=True),
+               help=DATE_HELP, is_text=True, is_date=True),
         Column("skill_level", "技能等级", parse_skill_level, aliases=("职业技能等级", "等级"),
                help="学徒工、初级工（五级）… 高级技师（一级）、特级技师、首席技师", choices=tuple(SKILL_LEVEL_LABELS)),
-        Column("occupation", "职业编码", code_parser(16), aliases=("职业代码", "工种编码"),
-               help="职业分类大典（2022）编码，如 6-18-01-01；须为系统中已有的职业", is_text=True),
+        # resolved against the classification with its aliases (registry.occupations) in validate
+        Column("occupation", "职业(工种)", text_parser(100),
+               aliases=("职业", "工种", "职业工种", "职业名称", "职业编码", "职业代码", "工种编码"),
+               help="职业名称、常用名称或职业分类大典（2022）编码，如 车工、维修电工 或 6-18-01-01", is_text=True,
+               width=18),
         Column("enterprise", "所在企业", text_parser(100), aliases=("工作单位", "单位", "企业", "企业名称"),
                help="企业名称或统一社会信用代码；企业经办人可不填（即本企业）", width=30),
         Column("employment_start", "入职时间", parse_date_cell, required=True, aliases=("入职日期", "到岗时间"),
-               help=DATE_HELP, is_text=True),
+               help=DATE_HELP, is_text=True, is_date=True),
         Column("position", "岗位", text_parser(64), aliases=("工作岗位", "职务")),
     ),
     has_mode=True,
@@ -334,7 +232,7 @@ CERTIFICATES = KindSpec(
     "证书",
     (
         _ID,
-        Column("name", "姓名", text_parser(32), aliases=("职工姓名",), help="填写时与系统中该职工的姓名核对"),
+        Column("name", "姓名", name_parser(32), aliases=("职工姓名",), help="填写时与系统中该职工的姓名核对"),
         Column("number", "证书编号", code_parser(40), required=True, aliases=("证书号", "证书号码"), is_text=True,
                width=26),
         Column("level", "技能等级", parse_skill_level, required=True, aliases=("证书等级", "等级", "职业技能等级"),
@@ -343,7 +241,7 @@ CERTIFICATES = KindSpec(
                help="证书上的职业（工种）名称，或职业编码"),
         Column("issuer", "发证机构", text_parser(100), aliases=("发证单位", "评价机构"), width=24),
         Column("issued_on", "发证日期", parse_date_cell, required=True, aliases=("发证时间", "取证时间", "取证日期"),
-               help=DATE_HELP, is_text=True),
+               help=DATE_HELP, is_text=True, is_date=True),
     ),
     notes=("职工须已登记且在您的管理范围内。", "证书编号已登记且内容相同的行视为无变化。"),
 )
@@ -353,38 +251,13 @@ HONOURS = KindSpec(
     "荣誉",
     (
         _ID,
-        Column("name", "姓名", text_parser(32), aliases=("职工姓名",), help="填写时与系统中该职工的姓名核对"),
+        Column("name", "姓名", name_parser(32), aliases=("职工姓名",), help="填写时与系统中该职工的姓名核对"),
         Column("honour", "荣誉名称", text_parser(100), required=True, aliases=("荣誉", "荣誉称号", "称号"), width=24),
         Column("level", "级别", parse_honour_level, required=True, aliases=("荣誉级别",),
                help="国家级、省级、市级、区级、企业级", choices=tuple(HONOUR_LEVEL_LABELS)),
         Column("awarded_on", "授予日期", parse_date_cell, required=True, aliases=("授予时间", "获得时间", "获奖时间"),
-               help=DATE_HELP, is_text=True),
+               help=DATE_HELP, is_text=True, is_date=True),
         Column("issuer", "授予单位", text_parser(100), aliases=("授予机关", "颁发单位"), width=24),
     ),
     notes=("职工须已登记且在您的管理范围内。", "同一职工同一天的同名荣誉已登记且内容相同的行视为无变化。"),
 )
-
-SPECS: dict[ImportKind, KindSpec] = {s.kind: s for s in (ENTERPRISES, WORKERS, CERTIFICATES, HONOURS)}
-
-
-def spec_for(kind: str) -> KindSpec:
-    return SPECS[ImportKind(kind)]
-
-
-def header_key(text: str) -> str:
-    """Normalised header for matching: no spaces, no required-marks, no 必填 notes."""
-    key = normalise_text(text).replace(" ", "").rstrip("*＊")
-    for suffix in ("(必填)", "（必填）", "(选填)", "（选填）"):
-        key = key.removesuffix(suffix)
-    return key.rstrip("*＊").replace("（", "(").replace("）", ")")
-
-
-def dump_values(spec: KindSpec, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Parsed rows as JSON-ready dicts (dates as ISO text); see :func:`load_values`."""
-    dates = {c.key for c in spec.columns if c.is_date}
-    return [{k: (v.isoformat() if k in dates else v) for k, v in row.items()} for row in rows]
-
-
-def load_values(spec: KindSpec, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    dates = {c.key for c in spec.columns if c.is_date}
-    return [{k: (datetime.date.fromisoformat(v) if k in dates else v) for k, v in row.items()} for row in rows]

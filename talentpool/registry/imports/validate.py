@@ -1,35 +1,40 @@
-"""Validating every row of an import before anything is written.
+"""The registry kinds' checks of each row against the database (core.imports.validate runs them).
 
-Each kind parses its cells (errors name the Excel row, the Chinese column header and the reason),
-then checks the row against the database: lookups are prefetched into dicts in a few queries,
-never one query per row. The outcome is a plan per valid row (new / updated / unchanged) plus
-the list of row errors; the writer refuses to run unless that list is empty.
+Lookups are prefetched into dicts in a few queries, never one query per row; the records an update
+changes are read through ``Validator.matching`` (locked while the import is written). An operator
+learns nothing about records outside their enterprise: such rows are refused with the neutral
+message and recorded (``refusals``), and too many refusals pause the rows registering by number.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
-from enum import StrEnum
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from django.db import connection
-from django.db.models import Max, Q, QuerySet
+from django.db.models import Max
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from talentpool.core.audit import diff
 from talentpool.core.crypto import lookup_hash
-from talentpool.core.models import User
+from talentpool.core.imports.reader import RawRow
+from talentpool.core.imports.spec import ImportMode
+from talentpool.core.imports.validate import Plan, Status, matching
+from talentpool.core.imports.validate import Validator as BaseValidator
+from talentpool.core.imports.validate import chunks as _chunks
 from talentpool.core.roles import Action
 from talentpool.rules import masking
+from talentpool.rules.dates import DatedEvent, event_date_error
 from talentpool.rules.employment import EmploymentConflict, check_next_employment
+from talentpool.rules.idnumber import Sex
 from talentpool.rules.masking import mask_certificate_number
+from talentpool.rules.names import normalise_name
+from talentpool.rules.retirement import category_conflict
 from talentpool.rules.skills import SkillLevel, check_certificate_number
 from talentpool.rules.text import normalise_code, normalise_text
 
 from ..models import Certificate, Employment, Enterprise, Honour, Industry, Occupation, Worker
+from ..occupations import resolve_occupations
 from ..services import (
     ENTERPRISE_FIELDS,
     REFUSAL_WINDOW,
@@ -38,13 +43,8 @@ from ..services import (
     refusal_allowance,
     snapshot,
 )
-from .reader import RawRow, Sheet
-from .schema import Cell, Column, ImportKind, ImportMode, shown_id_number
+from .schema import ImportKind
 
-if TYPE_CHECKING:
-    from talentpool.core.jobs import Progress
-
-CHUNK = 900  # parameters per IN (...) query, well below SQLite's limit
 NOT_FOUND = "未找到该职工或无权限"
 # An operator is told no more than this about an ID or certificate number held by a record they
 # cannot see (the same words as services.neutral_id_message / neutral_certificate_message).
@@ -53,43 +53,9 @@ NEUTRAL_CERTIFICATE = "该证书编号无法使用。请核对证书上的编号
 THROTTLED = "过去一小时内被拒绝的登记过多，按身份证号或证书编号登记已暂停至 {time}。如有急需，请联系区总工会。"
 
 
-class Status(StrEnum):
-    NEW = "new"
-    UPDATED = "updated"
-    UNCHANGED = "unchanged"
-    ERROR = "error"
-
-
-STATUS_LABELS = {Status.NEW: "新增", Status.UPDATED: "更新", Status.UNCHANGED: "无变化", Status.ERROR: "错误"}
-
-
-@dataclass(frozen=True)
-class RowError:
-    row: int  # Excel row number (header = 1)
-    column: str  # Chinese header
-    value: str  # the cell as shown to the user; ID numbers masked
-    reason: str  # Chinese
-
-    @property
-    def message(self) -> str:
-        return _("Row %(row)s, column “%(column)s”: %(reason)s") % {
-            "row": self.row, "column": self.column, "reason": self.reason,
-        }
-
-    def as_dict(self) -> dict[str, Any]:
-        return {"row": self.row, "column": self.column, "value": self.value, "reason": self.reason}
-
-
-@dataclass
-class Plan:
-    row: int
-    status: Status
-
-
 @dataclass
 class EnterprisePlan(Plan):
     enterprise: Enterprise
-    changes: dict[str, Any]
 
 
 @dataclass
@@ -100,7 +66,6 @@ class WorkerPlan(Plan):
     enterprise_name: str
     employment_start: date
     position: str
-    changes: dict[str, Any] = field(default_factory=dict)
     current: Employment | None = None  # the open employment of a registered worker
     moves: bool = False  # a registered worker takes up a new employment
     position_changed: bool = False
@@ -118,149 +83,20 @@ class HonourPlan(Plan):
     worker_name: str
 
 
-@dataclass
-class Outcome:
-    sheet: Sheet
-    mode: ImportMode
-    plans: list[Plan]
-    errors: list[RowError]
-    statuses: dict[int, Status]
-    values: list[dict[str, Any]]  # each row's parsed cells (before the database checks)
-    # Rows refused with the neutral message, as audit ``changes`` (masked number, reason): the
-    # caller records them (services.record_refusals) once any transaction around the check is over.
-    refusals: list[dict[str, Any]] = field(default_factory=list)
-
-    @property
-    def counts(self) -> dict[str, int]:
-        counts = dict.fromkeys(["new", "updated", "unchanged"], 0)
-        for plan in self.plans:
-            counts[plan.status.value] += 1
-        counts["errors"] = len({e.row for e in self.errors})
-        return counts
-
-    @property
-    def is_valid(self) -> bool:
-        return not self.errors
-
-
-def _chunks(values: Iterable[Any]) -> Iterable[list[Any]]:
-    items = list(values)
-    for start in range(0, len(items), CHUNK):
-        yield items[start:start + CHUNK]
-
-
-def matching(queryset: QuerySet[Any], field: str, values: Iterable[Any]) -> Iterable[Any]:
-    """The rows of ``queryset`` whose ``field`` is one of ``values``: one ``= ANY(array)`` query
-    on PostgreSQL (core/lookups.py), ``IN`` queries of CHUNK values elsewhere."""
-    items = list(values)
-    if not items:
-        return
-    if connection.vendor == "postgresql":
-        yield from queryset.order_by().filter(**{f"{field}__any": items})
-        return
-    for chunk in _chunks(items):
-        yield from queryset.order_by().filter(**{f"{field}__in": chunk})
-
-
-class Validator:
-    """Parses and checks the rows of one sheet for one actor."""
+class Validator(BaseValidator):
+    """A registry kind's checks, with the refusals that must not tell who works where."""
 
     kind: ImportKind
 
-    def __init__(self, sheet: Sheet, *, actor: User, mode: ImportMode) -> None:
-        self.sheet = sheet
-        self.spec = sheet.spec
-        self.actor = actor
-        self.mode = mode
-        self.errors: list[RowError] = []
-        self._error_rows: set[int] = set()
-        self.present = sheet.present
-        self._memo: dict[str, dict[str, tuple[bool, Any]]] = {c.key: {} for c in self.present if not c.is_id_number}
-        self.refusals: list[dict[str, Any]] = []
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
         self.numbered: list[tuple[RawRow, str]] = []  # rows registering by ID or certificate number
         self.allowance, self.paused_until = 1 << 30, None
 
-    # Errors -----------------------------------------------------------------------------
-
-    def shown(self, column: Column, value: Cell, text: str) -> str:
-        if not text:
-            return ""
-        if column.is_id_number:
-            return shown_id_number(value)
-        return text if len(text) <= 40 else text[:39] + "…"
-
-    def error(self, raw: RawRow, key: str, reason: str) -> None:
-        column = self.spec.column(key)
-        shown = self.shown(column, raw.cells.get(key), raw.texts.get(key, ""))
-        self.errors.append(RowError(raw.number, column.header, shown, reason))
-        self._error_rows.add(raw.number)
-
-    def has_error(self, raw: RawRow) -> bool:
-        return raw.number in self._error_rows
-
-    # Running ----------------------------------------------------------------------------
-
-    def parse(self, raw: RawRow) -> dict[str, Any]:
-        values: dict[str, Any] = {}
-        texts = raw.texts
-        for column in self.present:
-            key = column.key
-            text = texts[key]
-            if not text:
-                if column.required:
-                    self.error(raw, key, "必填项为空")
-                continue
-            cell = raw.cells[key]
-            # A text cell's value depends on its text alone (see schema): each distinct text of a
-            # column is parsed once. ID numbers are unique and personal: not kept.
-            memo = self._memo.get(key) if type(cell) is str else None
-            if memo is not None and text in memo:
-                ok, result = memo[text]
-            else:
-                try:
-                    ok, result = True, column.parse(cell, text)
-                except ValueError as exc:
-                    ok, result = False, str(exc)
-                if memo is not None:
-                    memo[text] = (ok, result)
-            if ok:
-                values[key] = result
-            else:
-                self.error(raw, key, result)
-        return values
-
-    def run(self, progress: Progress | None = None, parsed_values: list[dict[str, Any]] | None = None) -> Outcome:
-        rows = self.sheet.rows
-        base = progress.job.progress_done if progress is not None else 0
-        parsed: list[tuple[RawRow, dict[str, Any]]] = []
-        if parsed_values is None:
-            for index, raw in enumerate(rows, start=1):
-                parsed.append((raw, self.parse(raw)))
-                if progress is not None:
-                    progress.advance(base + index)
-        else:
-            parsed = list(zip(rows, parsed_values, strict=True))
-        clean = [dict(values) for _, values in parsed]  # before the checks add their lookups
-        self.prefetch([values for _, values in parsed])
-        plans: list[Plan] = []
-        statuses: dict[int, Status] = {}
-        for raw, values in parsed:
-            plan = self.check(raw, values)
-            if self.has_error(raw) or plan is None:
-                statuses[raw.number] = Status.ERROR
-            else:
-                plans.append(plan)
-                statuses[raw.number] = plan.status
+    def finish(self, plans: list[Plan], statuses: dict[int, Status]) -> list[Plan]:
         if len(self.refusals) > self.allowance:
             plans = self.pause(plans, statuses)
-        self.errors.sort(key=lambda e: e.row)
-        return Outcome(self.sheet, self.mode, plans, self.errors, statuses, clean, self.refusals)
-
-    def prefetch(self, rows: list[dict[str, Any]]) -> None:
-        raise NotImplementedError
-
-    def check(self, raw: RawRow, values: dict[str, Any]) -> Plan | None:
-        raise NotImplementedError
+        return plans
 
     # Refusals that must not tell who works where (see services) ---------------------------
 
@@ -290,15 +126,6 @@ class Validator:
             statuses[raw.number] = Status.ERROR
         return [p for p in plans if statuses[p.row] != Status.ERROR]
 
-    # Shared lookups ---------------------------------------------------------------------
-
-    def first_seen(self, seen: dict[Any, int], key: Any, raw: RawRow) -> int | None:
-        """The row where ``key`` first appeared in this file, or None (and remember this row)."""
-        if key in seen:
-            return seen[key]
-        seen[key] = raw.number
-        return None
-
 
 # Enterprises ------------------------------------------------------------------------------
 
@@ -312,9 +139,8 @@ class EnterpriseValidator(Validator):
         names = {r["name"] for r in rows if "name" in r}
         self.by_uscc: dict[str, Enterprise] = {}
         self.by_name: dict[str, Enterprise] = {}
-        for chunk in _chunks(codes):
-            for e in Enterprise.objects.filter(uscc__in=chunk).select_related("industry"):
-                self.by_uscc[e.uscc] = e
+        for e in self.matching(Enterprise.objects.select_related("industry"), "uscc", codes):
+            self.by_uscc[e.uscc] = e  # the enterprises an update changes: locked while writing
         for chunk in _chunks(names):
             for e in Enterprise.objects.filter(name__in=chunk).select_related("industry"):
                 self.by_name[e.name] = e
@@ -346,13 +172,14 @@ class EnterpriseValidator(Validator):
         fields["industry"] = industry
         if existing is None:
             enterprise = Enterprise(**{"is_above_scale": True, **fields})
-            return EnterprisePlan(raw.number, Status.NEW, enterprise, diff({}, snapshot(enterprise, ENTERPRISE_FIELDS)))
+            return EnterprisePlan(raw.number, Status.NEW, enterprise,
+                                  changes=diff({}, snapshot(enterprise, ENTERPRISE_FIELDS)))
         enterprise = existing  # each registered enterprise is planned at most once (duplicates are errors)
         before = snapshot(enterprise, ENTERPRISE_FIELDS)
         for key, value in fields.items():
             setattr(enterprise, key, value)
         changes = diff(before, snapshot(enterprise, ENTERPRISE_FIELDS))
-        return EnterprisePlan(raw.number, Status.UPDATED if changes else Status.UNCHANGED, enterprise, changes)
+        return EnterprisePlan(raw.number, Status.UPDATED if changes else Status.UNCHANGED, enterprise, changes=changes)
 
 
 # Workers ----------------------------------------------------------------------------------
@@ -365,13 +192,15 @@ class WorkerValidator(Validator):
     kind = ImportKind.WORKERS
 
     def prefetch(self, rows: list[dict[str, Any]]) -> None:
+        self.today = timezone.localdate()
         for values in rows:
             if "id_number" in values:
                 values["_hash"] = lookup_hash(values["id_number"])
         hashes = {r["_hash"] for r in rows if "_hash" in r}
         self.existing: dict[str, Worker] = {}
-        for w in matching(Worker.objects.select_related("occupation", "current_enterprise"), "id_number_hash",
-                          hashes):
+        # the workers an update changes: locked while the import is written
+        for w in self.matching(Worker.objects.select_related("occupation", "current_enterprise"), "id_number_hash",
+                               hashes):
             self.existing[w.id_number_hash] = w
         self.current: dict[int, Employment] = {}
         self.last_end: dict[int, date] = {}
@@ -390,11 +219,8 @@ class WorkerValidator(Validator):
             own = Enterprise.objects.get(pk=self.actor.enterprise_id)
             self.own = (own.pk, own.name)
             self.enterprises = {normalise_text(own.name): self.own, own.uscc: self.own}
-        codes = {r["occupation"] for r in rows if "occupation" in r}
-        self.occupations: dict[str, Occupation] = {}
-        for chunk in _chunks(codes):
-            for o in Occupation.objects.filter(code__in=chunk):
-                self.occupations[o.code] = o
+        # a code, name or alias, each distinct text resolved once (a few queries in all)
+        self.occupations = resolve_occupations(r["occupation"] for r in rows if "occupation" in r)
         self.seen: dict[str, int] = {}
         self.start_refusals()
 
@@ -418,11 +244,8 @@ class WorkerValidator(Validator):
         male = int(number[16]) % 2 == 1
         category = values.get("retirement_category")
         if category is not None:
-            if male and category != "man":
-                self.error(raw, "retirement_category", "身份证号显示为男性，退休类别应为男职工")
-            elif not male and category == "man":
-                self.error(raw, "retirement_category",
-                           "身份证号显示为女性，退休类别应为女职工（55岁）或女职工（50岁）")
+            if conflict := category_conflict(Sex.MALE if male else Sex.FEMALE, category):
+                self.error(raw, "retirement_category", conflict)
             return category
         if male:
             return "man"
@@ -459,16 +282,21 @@ class WorkerValidator(Validator):
             category = self._retirement(raw, values, existing)
             if category is not None:
                 values["retirement_category"] = category
+        born = None
+        if "id_number" in values:
             born = date(int(values["id_number"][6:10]), int(values["id_number"][10:12]),
                         int(values["id_number"][12:14]))
-            for key in ("employment_start", "work_start_date"):
-                if key in values and values[key] <= born:
-                    self.error(raw, key, f"日期 {values[key].isoformat()} 早于出生日期")
+        for key, event in (("work_start_date", DatedEvent.WORK_START),
+                           ("employment_start", DatedEvent.EMPLOYMENT_START)):
+            if key in values and (error := event_date_error(event, values[key], today=self.today, birth=born)):
+                self.error(raw, key, error)
         occupation = None
         if "occupation" in values:
-            occupation = self.occupations.get(values["occupation"])
-            if occupation is None:
-                self.error(raw, "occupation", f"职业编码“{values['occupation']}”不在职业分类中")
+            found = self.occupations.get(values["occupation"])
+            if isinstance(found, Occupation):
+                occupation = found
+            elif found is not None:
+                self.error(raw, "occupation", str(found))
         if existing is not None and self.mode == ImportMode.REPORT:
             self.error(raw, "id_number", "该身份证号的职工已登记（已存在）；如需更新请选择“更新已有记录”")
         if self.has_error(raw) or enterprise is None:
@@ -532,9 +360,12 @@ class WorkerRecordValidator(Validator):
             if "id_number" in values:
                 values["_hash"] = lookup_hash(values["id_number"])
         hashes = {r["_hash"] for r in rows if "_hash" in r}
+        self.today = timezone.localdate()
         self.workers: dict[str, Worker] = {}
-        scope = Worker.objects.restrict(self.actor, Action.CHANGE).only("pk", "name", "id_number_hash", "skill_level")
-        for w in matching(scope, "id_number_hash", hashes):
+        scope = Worker.objects.restrict(self.actor, Action.CHANGE).only(
+            "pk", "name", "id_number_hash", "skill_level", "birth_date"
+        )
+        for w in self.matching(scope, "id_number_hash", hashes):  # a certificate may raise their level
             self.workers[w.id_number_hash] = w
 
     def worker_for(self, raw: RawRow, values: dict[str, Any]) -> Worker | None:
@@ -544,9 +375,15 @@ class WorkerRecordValidator(Validator):
         if worker is None:
             self.error(raw, "id_number", NOT_FOUND)
             return None
-        if values.get("name") and normalise_text(values["name"]) != normalise_text(worker.name):
+        if values.get("name") and normalise_name(values["name"]) != normalise_name(worker.name):
             self.error(raw, "name", "姓名与系统中该身份证号的职工不一致")
         return worker
+
+    def check_date(self, raw: RawRow, values: dict[str, Any], key: str, event: DatedEvent, worker: Worker) -> None:
+        """The row's date of ``event`` may be neither in the future nor before the worker's birth."""
+        if key in values and (error := event_date_error(event, values[key], today=self.today,
+                                                        birth=worker.birth_date)):
+            self.error(raw, key, error)
 
 
 class CertificateValidator(WorkerRecordValidator):
@@ -569,13 +406,11 @@ class CertificateValidator(WorkerRecordValidator):
             scope = Worker.objects.restrict(self.actor, Action.VIEW)
             self.visible_holders = {pk for pk, in matching(scope.values_list("pk"), "pk", holders)}
         self.start_refusals()
-        names = {r["occupation_name"] for r in rows if r.get("occupation_name")}
-        self.occupations: dict[str, int | None] = {}
-        for chunk in _chunks(names):
-            for o in Occupation.objects.filter(Q(code__in=chunk) | Q(name__in=chunk)).only("pk", "code", "name"):
-                self.occupations[o.code] = o.pk
-                # A name two occupations share identifies neither.
-                self.occupations[o.name] = None if o.name in self.occupations else o.pk
+        # The occupation as printed, if the classification knows it (a code, name or alias): the
+        # certificate links it; a name it does not know is kept as printed, not refused.
+        resolved = resolve_occupations(r["occupation_name"] for r in rows if r.get("occupation_name"))
+        self.occupations: dict[str, int | None] = {
+            text: found.pk if isinstance(found, Occupation) else None for text, found in resolved.items()}
         self.seen: dict[str, int] = {}
 
     def check(self, raw: RawRow, values: dict[str, Any]) -> Plan | None:
@@ -585,6 +420,8 @@ class CertificateValidator(WorkerRecordValidator):
         worker = self.worker_for(raw, values)
         if check is not None and (first := self.first_seen(self.seen, check.number, raw)):
             self.error(raw, "number", f"与第 {first} 行的证书编号重复")
+        if worker is not None:
+            self.check_date(raw, values, "issued_on", DatedEvent.CERTIFICATE_ISSUED, worker)
         if worker is None or check is None or "level" not in values or "issued_on" not in values:
             return None
         occupation_name = values.get("occupation_name", "")
@@ -610,7 +447,7 @@ class CertificateValidator(WorkerRecordValidator):
             certificate, status = known, Status.UNCHANGED
         if self.has_error(raw):
             return None
-        return CertificatePlan(raw.number, status, certificate, worker.name)
+        return CertificatePlan(raw.number, status, certificate, worker.name, warnings=list(check.warnings))
 
 
 class HonourValidator(WorkerRecordValidator):
@@ -630,6 +467,8 @@ class HonourValidator(WorkerRecordValidator):
             key = (values["_hash"], values["honour"], values["awarded_on"])
             if first := self.first_seen(self.seen, key, raw):
                 self.error(raw, "honour", f"与第 {first} 行重复（同一职工、同一荣誉、同一授予日期）")
+        if worker is not None:
+            self.check_date(raw, values, "awarded_on", DatedEvent.HONOUR_AWARDED, worker)
         if worker is None or not {"honour", "level", "awarded_on"} <= values.keys():
             return None
         honour = Honour(worker=worker, name=values["honour"], level=values["level"],
@@ -643,28 +482,3 @@ class HonourValidator(WorkerRecordValidator):
         if self.has_error(raw):
             return None
         return HonourPlan(raw.number, status, honour, worker.name)
-
-
-VALIDATORS: dict[ImportKind, type[Validator]] = {
-    ImportKind.ENTERPRISES: EnterpriseValidator,
-    ImportKind.WORKERS: WorkerValidator,
-    ImportKind.CERTIFICATES: CertificateValidator,
-    ImportKind.HONOURS: HonourValidator,
-}
-
-
-def validate_sheet(
-    sheet: Sheet,
-    *,
-    actor: User,
-    mode: ImportMode | str,
-    progress: Progress | None = None,
-    parsed_values: list[dict[str, Any]] | None = None,
-) -> Outcome:
-    """Parse and check every row of ``sheet``; nothing is written.
-
-    With ``parsed_values`` (the ``Outcome.values`` of an earlier run on the same file) the cells
-    are not parsed again: only the checks against the database run."""
-    validator = VALIDATORS[sheet.spec.kind](sheet, actor=actor, mode=ImportMode(mode))
-    return validator.run(progress, parsed_values)
-

@@ -14,10 +14,10 @@ from django.db import connection
 from django.test import Client
 
 from talentpool.core.exceptions import ServiceError
+from talentpool.core.imports.validate import validate_sheet
+from talentpool.core.imports.write import write_outcome
 from talentpool.core.models import AuditAction, AuditLog
 from talentpool.registry import services
-from talentpool.registry.imports.validate import validate_sheet
-from talentpool.registry.imports.write import write_outcome
 from talentpool.registry.models import Certificate, Employment, Enterprise, Honour, Worker
 
 from .conftest import KNOWN_ID
@@ -276,8 +276,8 @@ def test_an_update_from_an_older_version_raises_and_changes_nothing(operator_a, 
 
 @pytest.mark.django_db
 def test_the_import_raises_the_version_of_what_it_changes(admin_user, worker_a, enterprise_a, settings, tmp_path):
+    from talentpool.core.imports.reader import read_sheet
     from talentpool.registry.imports import spec_for
-    from talentpool.registry.imports.reader import read_sheet
 
     from .test_imports import CERT_HEADERS, WORKER_HEADERS, workbook, worker_row
 

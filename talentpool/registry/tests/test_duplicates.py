@@ -190,14 +190,15 @@ def test_the_import_refuses_a_person_who_left_in_report_mode_in_the_same_words(
 
 
 def test_the_write_job_audits_a_refusal_found_on_its_second_check(operator_a, operator_b, enterprise_a):
-    from talentpool.core.jobs import execute_job, start_job
-    from talentpool.registry.jobs import WRITE
+    from talentpool.core.imports.jobs import confirm
+    from talentpool.core.jobs import execute_job
 
     content = workbook(WORKER_HEADERS, [worker_row("钱多多", NEW_ID)])
     job, _ = run_import("workers", content, operator_b, confirm=False)
     assert job.result["counts"]["new"] == 1
     WorkerFactory(name="甲", id_number=NEW_ID, enterprise=enterprise_a)  # registered at A meanwhile
-    write = execute_job(start_job(WRITE, actor=operator_b, title="w", params={"source_job": job.pk}).pk)
+    assert confirm(job)
+    write = execute_job(job.pk)
     assert write.status == "failed"
     assert NEUTRAL in write.result["error"] and enterprise_a.name not in write.result["error"]
     assert Worker.objects.count() == 1

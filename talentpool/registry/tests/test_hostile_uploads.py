@@ -13,9 +13,9 @@ import zlib
 
 import pytest
 
+from talentpool.core.imports import reader
+from talentpool.core.imports.reader import ImportFileError, Limits, read_grid
 from talentpool.core.models import JobStatus
-from talentpool.registry.imports import reader
-from talentpool.registry.imports.reader import ImportFileError, Limits, read_grid
 from talentpool.registry.models import Worker
 from talentpool.registry.tests.test_imports import ID_M, WORKER_HEADERS, run_import, workbook, worker_row
 

@@ -14,8 +14,8 @@ from django.utils import timezone
 from python_calamine import CalamineWorkbook
 
 from talentpool.core import files
+from talentpool.core.imports.jobs import IMPORT
 from talentpool.core.models import Job, JobStatus
-from talentpool.registry.jobs import VALIDATE, WRITE
 from talentpool.registry.models import Worker
 from talentpool.registry.tests.test_import_views import upload
 from talentpool.registry.tests.test_imports import ID_F, ID_M, WORKER_HEADERS, workbook, worker_row
@@ -65,7 +65,7 @@ def test_an_upload_is_encrypted_on_disk(settings, as_admin, enterprise_a, django
     assert ID_M.encode() in zipfile.ZipFile(io.BytesIO(content)).read("xl/sharedStrings.xml")
     with django_capture_on_commit_callbacks(execute=False):  # the job has not run yet
         upload(as_admin, content)
-    job = Job.objects.get(kind=VALIDATE)
+    job = Job.objects.get(kind=IMPORT)
     stored = _files(settings)
     assert list(stored) == [job.input_file.name.removeprefix("jobs/")]
     raw = stored[job.input_file.name.removeprefix("jobs/")]
@@ -79,16 +79,16 @@ def test_a_refused_import_deletes_the_upload_and_keeps_the_report_until_its_rete
 ):
     with django_capture_on_commit_callbacks(execute=True):
         upload(as_operator_a, _with_errors(enterprise_a))
-    job = Job.objects.get(kind=VALIDATE)
+    job = Job.objects.get(kind=IMPORT)
     assert (job.status, job.result["error_count"], job.input_file.name) == (JobStatus.SUCCEEDED, 1, "")
     stored = _files(settings)
     assert list(stored) == [job.result_file.name.removeprefix("jobs/")]  # no upload, no parsed copy
     _assert_no_id_numbers(stored[job.result_file.name.removeprefix("jobs/")])
 
     until = (job.finished_at + datetime.timedelta(hours=24)).astimezone(timezone.get_current_timezone())
-    page = as_operator_a.get(f"/registry/import/{job.pk}/").content.decode()
+    page = as_operator_a.get(f"/core/import/{job.pk}/").content.decode()
     assert f"可下载带错误说明的文件至 {until:%Y-%m-%d %H:%M}，之后自动删除。" in page
-    report = as_operator_a.get(f"/registry/import/{job.pk}/errors.xlsx")
+    report = as_operator_a.get(f"/core/import/{job.pk}/errors.xlsx")
     assert report.status_code == 200
     rows = CalamineWorkbook.from_filelike(io.BytesIO(b"".join(report.streaming_content))).get_sheet_by_index(0)
     assert rows.to_python()[1][1] == ID_M  # decrypted, a valid workbook
@@ -100,17 +100,17 @@ def test_a_refused_import_deletes_the_upload_and_keeps_the_report_until_its_rete
     call_command("purge_job_files", stdout=io.StringIO())
     assert _files(settings) == {}
     assert Job.objects.get(pk=job.pk).result_file.name == ""
-    assert as_operator_a.get(f"/registry/import/{job.pk}/errors.xlsx").status_code == 404
-    page = as_operator_a.get(f"/registry/import/{job.pk}/").content.decode()
+    assert as_operator_a.get(f"/core/import/{job.pk}/errors.xlsx").status_code == 404
+    page = as_operator_a.get(f"/core/import/{job.pk}/").content.decode()
     assert "女职工须填写退休类别" in page  # the errors stay listed on the page
-    assert f"/registry/import/{job.pk}/errors.xlsx" not in page
+    assert f"/core/import/{job.pk}/errors.xlsx" not in page
 
 
 @pytest.mark.django_db
 def test_a_file_level_refusal_deletes_the_upload(settings, as_admin, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         upload(as_admin, workbook(["姓名", "身份证号"], [["沈建国", ID_M]]))
-    job = Job.objects.get(kind=VALIDATE)
+    job = Job.objects.get(kind=IMPORT)
     assert (job.status, job.input_file.name) == (JobStatus.FAILED, "")
     assert job.result["error"].startswith("缺少必填列：入职时间")
     assert _files(settings) == {}
@@ -120,17 +120,17 @@ def test_a_file_level_refusal_deletes_the_upload(settings, as_admin, django_capt
 def test_a_finished_import_leaves_no_file(settings, as_admin, enterprise_a, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         upload(as_admin, _good(enterprise_a))
-    job = Job.objects.get(kind=VALIDATE)
+    job = Job.objects.get(kind=IMPORT)
     assert job.input_file.name == ""
     stored = _files(settings)
     assert list(stored) == [f"work/{job.pk}.bin"]  # the checked rows, waiting for the confirmation
     _assert_no_id_numbers(stored[f"work/{job.pk}.bin"])
     until = (job.finished_at + datetime.timedelta(hours=24)).astimezone(timezone.get_current_timezone())
-    assert f"请在 {until:%Y-%m-%d %H:%M} 前确认" in as_admin.get(f"/registry/import/{job.pk}/").content.decode()
+    assert f"请在 {until:%Y-%m-%d %H:%M} 前确认" in as_admin.get(f"/core/import/{job.pk}/").content.decode()
 
     with django_capture_on_commit_callbacks(execute=True):
-        as_admin.post(f"/registry/import/{job.pk}/")
-    assert Job.objects.get(kind=WRITE).status == JobStatus.SUCCEEDED
+        as_admin.post(f"/core/import/{job.pk}/")
+    assert Job.objects.get(kind=IMPORT).status == JobStatus.SUCCEEDED
     assert Worker.objects.count() == 2
     assert _files(settings) == {}
 
@@ -141,16 +141,15 @@ def test_a_confirmation_after_the_retention_writes_nothing(
 ):
     with django_capture_on_commit_callbacks(execute=True):
         upload(as_admin, _good(enterprise_a))
-    job = Job.objects.get(kind=VALIDATE)
+    job = Job.objects.get(kind=IMPORT)
     Job.objects.filter(pk=job.pk).update(finished_at=timezone.now() - datetime.timedelta(hours=25))
     call_command("purge_job_files", stdout=io.StringIO())
     assert _files(settings) == {}
     with django_capture_on_commit_callbacks(execute=True):
-        as_admin.post(f"/registry/import/{job.pk}/")
-    write = Job.objects.get(kind=WRITE)
-    assert (write.status, write.result) == (
-        JobStatus.FAILED,
-        {"error": "校验结果只保留 24 小时，已过期删除，未写入任何数据；请重新上传文件"},
+        as_admin.post(f"/core/import/{job.pk}/")
+    write = Job.objects.get(kind=IMPORT)
+    assert (write.status, write.params["phase"], write.result["error"]) == (
+        JobStatus.FAILED, "write", "校验结果只保留 24 小时，已过期删除，未写入任何数据；请重新上传文件",
     )
     assert Worker.objects.count() == 0
 
@@ -159,7 +158,7 @@ def test_a_confirmation_after_the_retention_writes_nothing(
 def test_the_review_of_an_import_whose_worker_died_shows_it_failed(settings, as_admin, admin_user):
     stale = timezone.now() - datetime.timedelta(minutes=3)
     job = Job.objects.create(
-        kind=VALIDATE,
+        kind=IMPORT,
         title="导入职工",
         created_by=admin_user,
         params={"kind": "workers"},
@@ -168,11 +167,11 @@ def test_the_review_of_an_import_whose_worker_died_shows_it_failed(settings, as_
         heartbeat_at=stale,
         progress_total=0,
     )
-    poll = as_admin.get(f"/registry/import/{job.pk}/", headers={"HX-Request": "true"})
+    poll = as_admin.get(f"/core/import/{job.pk}/", headers={"HX-Request": "true"})
     assert poll.headers["HX-Refresh"] == "true"  # the poll ends: the page reloads and shows the outcome
     job.refresh_from_db()
     assert (job.status, job.result) == (JobStatus.FAILED, {"error": DEAD})
-    page = as_admin.get(f"/registry/import/{job.pk}/").content.decode()
+    page = as_admin.get(f"/core/import/{job.pk}/").content.decode()
     assert f"文件无法校验： {DEAD}" in page
     assert 'hx-trigger="every 1s"' not in page
 
@@ -181,7 +180,7 @@ def test_the_review_of_an_import_whose_worker_died_shows_it_failed(settings, as_
 def test_the_review_of_a_live_import_keeps_polling(as_admin, admin_user):
     recent = timezone.now() - datetime.timedelta(seconds=30)
     job = Job.objects.create(
-        kind=VALIDATE,
+        kind=IMPORT,
         title="导入职工",
         created_by=admin_user,
         params={"kind": "workers"},
@@ -189,7 +188,7 @@ def test_the_review_of_a_live_import_keeps_polling(as_admin, admin_user):
         started_at=recent,
         heartbeat_at=recent,
     )
-    poll = as_admin.get(f"/registry/import/{job.pk}/", headers={"HX-Request": "true"})
+    poll = as_admin.get(f"/core/import/{job.pk}/", headers={"HX-Request": "true"})
     assert 'hx-trigger="every 1s"' in poll.content.decode()
     job.refresh_from_db()
     assert (job.status, job.result, job.finished_at) == (JobStatus.RUNNING, {}, None)
@@ -201,19 +200,13 @@ def test_a_dead_write_fails_and_its_checked_rows_go(
 ):
     with django_capture_on_commit_callbacks(execute=True):
         upload(as_admin, _good(enterprise_a))
-    job = Job.objects.get(kind=VALIDATE)
+    job = Job.objects.get(kind=IMPORT)
     stale = timezone.now() - datetime.timedelta(minutes=5)
-    write = Job.objects.create(
-        kind=WRITE,
-        title="写入",
-        created_by=admin_user,
-        params={"source_job": job.pk},
-        status=JobStatus.RUNNING,
-        started_at=stale,
-        heartbeat_at=stale,
-    )
-    Job.objects.filter(pk=job.pk).update(result={**job.result, "write_job": write.pk})
-    page = as_admin.get(f"/registry/import/{job.pk}/").content.decode()
+    # confirmed, and its worker died while writing
+    Job.objects.filter(pk=job.pk).update(params={**job.params, "phase": "write"}, status=JobStatus.RUNNING,
+                                         started_at=stale, heartbeat_at=stale, finished_at=None,
+                                         worker_pid=None, worker_host="")
+    page = as_admin.get(f"/core/import/{job.pk}/").content.decode()
     assert f"未导入任何数据： {DEAD}" in page
     assert 'data-testid="confirm-form"' not in page
     assert _files(settings) == {}

@@ -1,4 +1,5 @@
-"""Excel import: reading, validating every row, writing all or nothing (through the job handlers)."""
+"""Excel import of the registry's kinds: reading, validating every row, writing all or nothing
+(through core's import job)."""
 
 from __future__ import annotations
 
@@ -12,14 +13,15 @@ import xlsxwriter
 from django.db import IntegrityError
 from python_calamine import CalamineWorkbook
 
-from talentpool.core.jobs import execute_job, start_job
+from talentpool.core.imports.jobs import IMPORT, WRITE
+from talentpool.core.imports.jobs import confirm as confirm_import
+from talentpool.core.imports.reader import ImportFileError, read_sheet
+from talentpool.core.imports.validate import Outcome, RowError, validate_sheet
+from talentpool.core.imports.workbooks import build_template
+from talentpool.core.jobs import continue_job, execute_job, start_job
 from talentpool.core.models import AuditAction, AuditLog, Job, JobStatus, User
 from talentpool.registry import services
 from talentpool.registry.imports import ImportKind, spec_for
-from talentpool.registry.imports.reader import ImportFileError, read_sheet
-from talentpool.registry.imports.templates import build_template
-from talentpool.registry.imports.validate import Outcome, RowError, validate_sheet
-from talentpool.registry.jobs import VALIDATE, WRITE
 from talentpool.registry.models import Certificate, Employment, Enterprise, Honour, Industry, Occupation, Worker
 from talentpool.registry.tests.factories import (
     CertificateFactory,
@@ -83,19 +85,25 @@ def validate(kind: str, content: bytes, actor: User, mode: str = "update") -> Ou
 def run_import(
     kind: str, content: bytes, actor: User, mode: str = "update", *, confirm: bool = True
 ) -> tuple[Job, Job | None]:
-    """Validate (and write, if there are no errors and ``confirm``) through the job handlers."""
-    job = start_job(VALIDATE, actor=actor, title="test", params={"kind": kind, "mode": mode, "filename": "t.xlsx"},
+    """Check (and write, if there are no errors and ``confirm``) through the import job: the job as
+    the check left it, and the same job once written (None without a write)."""
+    job = start_job(IMPORT, actor=actor, title="test", params={"kind": kind, "mode": mode, "filename": "t.xlsx"},
                     input_name="t.xlsx", input_content=content)
     job = execute_job(job.pk)
     assert gc.isenabled()  # the job paused the cycle collector only while it ran
     job.refresh_from_db()
     if not confirm or job.status != JobStatus.SUCCEEDED or job.result["error_count"]:
         return job, None
-    write = start_job(WRITE, actor=actor, title="write", params={"source_job": job.pk})
-    execute_job(write.pk)
+    assert confirm_import(job)
+    execute_job(job.pk)
     assert gc.isenabled()
-    write.refresh_from_db()
-    return job, write
+    return job, Job.objects.get(pk=job.pk)
+
+
+def force_write(job: Job) -> Job:
+    """Queue the write of ``job`` whatever its check found (as a forged confirmation would) and run it."""
+    continue_job(Job.objects.get(pk=job.pk), params={**job.params, "phase": WRITE})
+    return execute_job(job.pk)
 
 
 def errors_of(job: Job) -> list[tuple[int, str, str, str]]:
@@ -126,7 +134,8 @@ def test_it_imports_workers_with_their_employment(admin_user, enterprise_a, lath
     job, write = run_import("workers", content, admin_user)
     assert job.result["counts"] == {"new": 2, "updated": 0, "unchanged": 0, "errors": 0}
     assert write is not None and write.status == JobStatus.SUCCEEDED, write.result
-    assert write.result["counts"] == {"new": 2, "updated": 0, "unchanged": 0, "errors": 0}
+    assert write.result["written"] == {"new": 2, "updated": 0, "unchanged": 0, "errors": 0}
+    assert write.pk == job.pk  # one job, one entry on the jobs page
 
     assert Worker.objects.count() == 2
     shen = Worker.objects.get(name="沈建国")
@@ -252,9 +261,10 @@ def test_a_refused_import_writes_nothing(admin_user, enterprise_a):
     job, write = run_import("workers", content, admin_user)
     assert job.result["counts"] == {"new": 1, "updated": 0, "unchanged": 0, "errors": 1}
     assert write is None
-    # A forced write job refuses too, and writes nothing.
-    forced = start_job(WRITE, actor=admin_user, title="w", params={"source_job": job.pk})
-    forced = execute_job(forced.pk)
+    # The confirmation is refused; a forced write refuses too, and writes nothing.
+    assert not confirm_import(job)
+    assert Job.objects.get(pk=job.pk).status == JobStatus.SUCCEEDED
+    forced = force_write(job)
     assert forced.status == JobStatus.FAILED
     assert "未写入任何数据" in forced.result["error"]
     assert (Worker.objects.count(), Employment.objects.count()) == (0, 0)
@@ -274,11 +284,12 @@ def test_a_database_error_while_writing_rolls_everything_back(admin_user, enterp
     def broken(*args: Any, **kwargs: Any) -> None:
         raise IntegrityError("simulated failure after the workers were inserted")
 
-    monkeypatch.setattr("talentpool.registry.imports.write.AuditBatch.save", broken)
-    write = start_job(WRITE, actor=admin_user, title="w", params={"source_job": job.pk})
-    write = execute_job(write.pk)
+    monkeypatch.setattr("talentpool.core.imports.write.AuditBatch.save", broken)
+    assert confirm_import(job)
+    write = execute_job(job.pk)
     assert write.status == JobStatus.FAILED
-    assert write.result == {"error": "写入数据库时出错，已全部撤销，未写入任何数据；请稍后重新上传文件"}
+    assert write.result["error"] == "写入数据库时出错，已全部撤销，未写入任何数据；请稍后重新上传文件"
+    assert write.result["counts"] == job.result["counts"]  # the check's findings stay on the page
     assert (Worker.objects.count(), Employment.objects.count(), AuditLog.objects.count()) == (0, 0, 0)
 
 
@@ -599,7 +610,8 @@ def test_the_write_job_checks_the_database_again(admin_user, enterprise_a):
     job, _ = run_import("workers", content, admin_user, mode="report", confirm=False)
     assert job.result["counts"]["new"] == 1
     WorkerFactory(id_number=ID_M, enterprise=enterprise_a)  # registered by someone else meanwhile
-    write = execute_job(start_job(WRITE, actor=admin_user, title="w", params={"source_job": job.pk}).pk)
+    assert confirm_import(job)
+    write = execute_job(job.pk)
     assert write.status == JobStatus.FAILED
     assert write.result["error"] == (
         "校验之后数据发生了变化，重新校验时有 1 行出错（如第 2 行“身份证号”：该身份证号的职工已登记（已存在）；"
