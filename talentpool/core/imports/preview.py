@@ -7,8 +7,9 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import FieldDoesNotExist
+from django.db import models
+from django.utils.translation import gettext as _
 
-from ..audit_display import field_label, show_value
 from .spec import ImportKindSpec
 from .validate import STATUS_LABELS, Outcome, Plan, Status
 
@@ -16,24 +17,43 @@ PREVIEW_ROWS = 20  # rows of the file shown as read
 LISTED = 200  # updated rows and rows with warnings listed below the preview
 
 
+EMPTY = "—"
+
+
+def _field(model: type[models.Model] | None, key: str) -> models.Field[Any, Any] | None:
+    if model is None:
+        return None
+    try:
+        field = model._meta.get_field(key)
+    except FieldDoesNotExist:  # a key the kind adds (a worker's new enterprise)
+        return None
+    return field if isinstance(field, models.Field) else None
+
+
+def _shown(value: Any, field: models.Field[Any, Any] | None) -> str:
+    """A value of an update's diff (plain, personal numbers already masked) as it reads."""
+    if value is None or value == "":
+        return EMPTY
+    if field is not None and field.choices:
+        labels = {str(k): v for k, v in field.flatchoices}
+        if str(value) in labels:
+            return str(labels[str(value)])
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    return str(value)
+
+
 def change_lines(spec: ImportKindSpec, changes: dict[str, Any]) -> list[dict[str, str]]:
-    """An update's ``{field: [old, new]}`` as lines ``{"field", "old", "new"}``: a column of the
-    file is named by its header, another field by its label on the kind's model; values read as
-    the audit log shows them (choice labels, 是/否, dates, personal numbers masked)."""
+    """An update's ``{field: [old, new]}`` (core.audit.diff, personal data masked) as lines
+    ``{"field", "old", "new"}``: a column of the file is named by its header, another field by its
+    label on the kind's model; a choice reads as its label, a yes/no as 是/否, nothing as —."""
     headers = {c.key: c.header for c in spec.columns}
-    model = spec.model
     lines = []
     for key, pair in changes.items():
         old, new = pair if isinstance(pair, list | tuple) and len(pair) == 2 else (None, pair)
-        field = None
-        if model is not None:
-            try:
-                field = model._meta.get_field(key)
-            except FieldDoesNotExist:  # a key the kind adds (a worker's new enterprise)
-                field = None
-        label = headers.get(key) or field_label(model, key)
-        lines.append({"field": label, "old": show_value(old, field, model, key),
-                      "new": show_value(new, field, model, key)})
+        field = _field(spec.model, key)
+        label = headers.get(key) or (str(field.verbose_name) if field is not None else key)
+        lines.append({"field": label, "old": _shown(old, field), "new": _shown(new, field)})
     return lines
 
 
