@@ -27,7 +27,9 @@ from talentpool.core.api import (
 )
 from talentpool.core.roles import Action
 from talentpool.rules import masking
+from talentpool.rules.dates import DatedEvent, event_date_error
 from talentpool.rules.idnumber import InvalidIdNumber, parse_id_number
+from talentpool.rules.names import normalise_name
 from talentpool.rules.text import normalise_text
 from talentpool.rules.uscc import InvalidUscc, validate_uscc
 
@@ -144,7 +146,7 @@ class WorkerCreateSerializer(RequestSerializer):
     position = StrictCharField(label=_("post"), max_length=64, required=False, allow_blank=True, default="")
 
     def validate_name(self, value: str) -> str:
-        name = normalise_text(value)
+        name = normalise_name(value)
         if not name:
             raise serializers.ValidationError(_("Enter the name."))
         return name
@@ -161,9 +163,16 @@ class WorkerCreateSerializer(RequestSerializer):
             raise serializers.ValidationError(str(exc)) from exc
 
     def validate_work_start_date(self, value: Any) -> Any:
-        if value and value > timezone.localdate():
-            raise serializers.ValidationError(_("The date is in the future."))
+        if value and (error := event_date_error(DatedEvent.WORK_START, value, today=timezone.localdate())):
+            raise serializers.ValidationError(error)
         return value
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        """The rules of the record across fields (services.worker_rule_errors), on their fields."""
+        attrs = super().validate(attrs)
+        if errors := services.worker_rule_errors(attrs, self.instance):
+            raise serializers.ValidationError(errors)
+        return attrs
 
 
 # Edits: the version read, sent back --------------------------------------------------------

@@ -12,7 +12,9 @@ from django.utils.translation import gettext_lazy as _
 
 from talentpool.core.forms import DateInput, StyledFormMixin
 from talentpool.rules import masking
+from talentpool.rules.dates import DatedEvent, event_date_error
 from talentpool.rules.idnumber import InvalidIdNumber, parse_id_number
+from talentpool.rules.names import normalise_name
 from talentpool.rules.skills import InvalidCertificateNumber, check_certificate_number
 from talentpool.rules.skills import SkillLevel as RuleSkillLevel
 from talentpool.rules.text import normalise_text
@@ -20,7 +22,7 @@ from talentpool.rules.uscc import InvalidUscc, validate_uscc
 
 from .choices import Education, HonourLevel, RetirementCategory, SkillLevel
 from .models import Enterprise, Industry, Occupation, Worker
-from .services import WORKER_FIELDS
+from .services import WORKER_FIELDS, worker_rule_errors
 
 MASKED_FIELDS = {"id_number": masking.mask_id_number, "phone": masking.mask_phone, "contact_phone": masking.mask_phone}
 
@@ -161,6 +163,14 @@ class EnterpriseForm(VersionedFormMixin, StyledFormMixin, forms.ModelForm):
             raise forms.ValidationError(str(exc)) from exc
 
 
+def _event_date(event: DatedEvent, value: Any) -> Any:
+    """``value`` if it may be the date of ``event`` as far as a form knows (not in the future; the
+    service checks the worker's birth date), else the rule's message (rules.dates)."""
+    if value and (error := event_date_error(event, value, today=timezone.localdate())):
+        raise forms.ValidationError(error)
+    return value
+
+
 def worker_initial(worker: Worker) -> dict[str, Any]:
     """The edit form's values for ``worker``; personal data masked (seeing it in full is a reveal,
     which is audited)."""
@@ -196,6 +206,7 @@ class WorkerForm(VersionedFormMixin, StyledFormMixin, forms.Form):
             kwargs["initial"] = worker_initial(worker)
         super().__init__(*args, **kwargs)
         self.fields["occupation"].queryset = Occupation.objects.filter(level__gte=2).only("code", "name")
+        self.worker = worker
         if worker is not None:
             self.add_version_field(worker.version)
 
@@ -203,7 +214,10 @@ class WorkerForm(VersionedFormMixin, StyledFormMixin, forms.Form):
         return worker_initial(current)
 
     def clean_name(self) -> str:
-        return normalise_text(self.cleaned_data["name"])
+        name = normalise_name(self.cleaned_data["name"])
+        if not name:
+            raise forms.ValidationError(_("Enter the name."))
+        return name
 
     def clean_id_number(self) -> str:
         if self.initial.get("id_number") and "id_number" not in self.changed_data:
@@ -225,10 +239,16 @@ class WorkerForm(VersionedFormMixin, StyledFormMixin, forms.Form):
             raise forms.ValidationError(str(exc)) from exc
 
     def clean_work_start_date(self) -> Any:
-        value = self.cleaned_data["work_start_date"]
-        if value and value > timezone.localdate():
-            raise forms.ValidationError(_("The date is in the future."))
-        return value
+        return _event_date(DatedEvent.WORK_START, self.cleaned_data["work_start_date"])
+
+    def clean(self) -> dict[str, Any]:
+        """The rules of the record across fields (services.worker_rule_errors), on their fields."""
+        cleaned = super().clean()
+        checked = {"id_number", "retirement_category", "work_start_date", "employment_start"}
+        values = {key: value for key, value in cleaned.items() if key in checked}
+        for key, message in worker_rule_errors(values, self.worker).items():
+            self.add_error(key, message)
+        return cleaned
 
 
 class NewWorkerForm(WorkerForm):
@@ -253,15 +273,15 @@ class ChangeEmployerForm(StyledFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["enterprise"].queryset = enterprises if enterprises is not None else Enterprise.objects.none()
 
+    def clean_start_date(self) -> Any:
+        return _event_date(DatedEvent.EMPLOYMENT_START, self.cleaned_data["start_date"])
+
 
 class LeaveForm(StyledFormMixin, forms.Form):
     end_date = forms.DateField(label=_("last day of employment"), widget=DateInput())
 
     def clean_end_date(self) -> Any:
-        value = self.cleaned_data["end_date"]
-        if value > timezone.localdate():
-            raise forms.ValidationError(_("The date is in the future."))
-        return value
+        return _event_date(DatedEvent.EMPLOYMENT_END, self.cleaned_data["end_date"])
 
 
 class CertificateForm(StyledFormMixin, forms.Form):
@@ -299,10 +319,7 @@ class CertificateForm(StyledFormMixin, forms.Form):
         return data
 
     def clean_issued_on(self) -> Any:
-        value = self.cleaned_data["issued_on"]
-        if value > timezone.localdate():
-            raise forms.ValidationError(_("The date is in the future."))
-        return value
+        return _event_date(DatedEvent.CERTIFICATE_ISSUED, self.cleaned_data["issued_on"])
 
 
 class HonourForm(StyledFormMixin, forms.Form):
@@ -313,6 +330,9 @@ class HonourForm(StyledFormMixin, forms.Form):
 
     def clean_name(self) -> str:
         return normalise_text(self.cleaned_data["name"])
+
+    def clean_awarded_on(self) -> Any:
+        return _event_date(DatedEvent.HONOUR_AWARDED, self.cleaned_data["awarded_on"])
 
 
 class IndustryForm(StyledFormMixin, forms.ModelForm):

@@ -77,6 +77,9 @@ class WorkerQuerySet(RestrictedQuerySet):
             key = text.lower().replace(" ", "")
             # keys are space-separated and the first has no leading space
             return self.filter(Q(name_search__startswith=key) | Q(name_search__contains=" " + key))
+        from talentpool.rules.names import normalise_name
+
+        text = normalise_name(text)  # as names are stored: " 李　测二 " finds 李测二
         # Usually a surname or a whole name: a prefix match the name index answers directly (a
         # substring scan of 100,000 names was the slowest search, bench_pages.py); only when no
         # name starts so does it fall back to the substring ("建民" → 慎建民).

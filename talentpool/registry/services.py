@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any, TypeVar
@@ -11,6 +11,7 @@ from typing import Any, TypeVar
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Max
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from talentpool.core.audit import diff, record
@@ -21,10 +22,13 @@ from talentpool.core.roles import Action, Role
 from talentpool.core.services import ensure_scope
 from talentpool.core.throttle import recent_action_times, resume_time_label
 from talentpool.rules import masking
+from talentpool.rules.dates import DatedEvent, employment_end_error, event_date_error
 from talentpool.rules.employment import EmploymentConflict, check_next_employment, end_of_previous
-from talentpool.rules.idnumber import parse_id_number
+from talentpool.rules.idnumber import InvalidIdNumber, parse_id_number
 from talentpool.rules.masking import mask_certificate_number
-from talentpool.rules.names import name_keys
+from talentpool.rules.names import name_keys, normalise_name
+from talentpool.rules.retirement import category_conflict
+from talentpool.rules.skills import recomputed_level
 from talentpool.rules.uscc import validate_uscc
 
 from .models import Certificate, Employment, Enterprise, Honour, Worker
@@ -312,7 +316,9 @@ def worker_values(fields: dict[str, Any]) -> dict[str, Any]:
             values["phone"] = phone
             values["phone_masked"] = masking.mask_phone(phone) if phone else ""
         elif key == "name":
-            values["name"] = value.strip()
+            values["name"] = normalise_name(value)
+            if not values["name"]:
+                raise ServiceError(_("Enter the name."))
             values["name_search"], values["name_sort"] = name_keys(values["name"])
         else:
             values[key] = value
@@ -322,6 +328,62 @@ def worker_values(fields: dict[str, Any]) -> dict[str, Any]:
 def _apply_fields(worker: Worker, fields: dict[str, Any]) -> None:
     for key, value in worker_values(fields).items():
         setattr(worker, key, value)
+
+
+# The rules of a worker's record: whichever path writes it (form, API, import, service) ------
+
+
+def _unchanged(worker: Worker, key: str, value: Any) -> bool:
+    if key == "id_number":
+        try:
+            return lookup_hash(parse_id_number(value).number) == worker.id_number_hash
+        except InvalidIdNumber:
+            return True  # sent back masked (left as it was), or invalid: that field's own check says so
+    return bool(getattr(worker, key, None) == value)
+
+
+def worker_rule_errors(
+    fields: Mapping[str, Any], worker: Worker | None = None, *, today: date | None = None
+) -> dict[str, str]:
+    """``{field: Chinese message}`` for the rules that ``fields`` (a registration's or an edit's
+    values, over ``worker``'s saved ones) break: the retirement category against the sex the ID
+    number encodes (rules.retirement.category_conflict); the work start and employment start
+    neither in the future nor before birth (rules.dates). Only the rules a changed field takes
+    part in are checked, so a record saved before a rule existed can still be edited otherwise.
+    The forms, the API serializers and the services call this; the import calls the same rules."""
+    changed = {k: v for k, v in fields.items() if worker is None or not _unchanged(worker, k, v)}
+    today = today or timezone.localdate()
+    sex, birth = (worker.sex, worker.birth_date) if worker is not None else (None, None)
+    if changed.get("id_number"):
+        try:
+            parsed = parse_id_number(changed["id_number"])
+        except InvalidIdNumber:
+            pass
+        else:
+            sex, birth = parsed.sex.value, parsed.birth_date
+    errors: dict[str, str] = {}
+    category = fields.get("retirement_category") or (worker.retirement_category if worker is not None else None)
+    touched = {"id_number", "retirement_category"} & changed.keys()
+    if sex and category and touched and (conflict := category_conflict(sex, category)):
+        errors["retirement_category"] = conflict
+    for key, event in (("work_start_date", DatedEvent.WORK_START), ("employment_start", DatedEvent.EMPLOYMENT_START)):
+        day = fields.get(key, getattr(worker, key, None) if worker is not None else None)
+        touched = {key, "id_number"} & changed.keys()
+        if day and touched and (error := event_date_error(event, day, today=today, birth=birth)):
+            errors[key] = error
+    return errors
+
+
+def check_worker_rules(fields: Mapping[str, Any], worker: Worker | None = None) -> None:
+    """Raise ServiceError with the messages of ``worker_rule_errors``, if any."""
+    if errors := worker_rule_errors(fields, worker):
+        raise ServiceError("；".join(errors.values()))
+
+
+def check_event_date(event: DatedEvent, day: date, worker: Worker) -> None:
+    """Raise ServiceError if ``day`` cannot be the date of ``event`` in ``worker``'s record."""
+    if error := event_date_error(event, day, today=timezone.localdate(), birth=worker.birth_date):
+        raise ServiceError(error)
 
 
 def values_snapshot(values: dict[str, Any], fields: list[str]) -> dict[str, Any]:
@@ -356,6 +418,7 @@ def register_worker(
     _check_operator_enterprise(actor, enterprise)
     if actor.role not in (Role.ADMIN, Role.OPERATOR) and not actor.is_admin:
         raise ServiceError(_("You may not register workers."))
+    check_worker_rules({**fields, "employment_start": employment_start})
     check_refusal_throttle(actor)
     number = parse_id_number(fields["id_number"]).number
     existing = find_worker_by_id_number(number)
@@ -424,6 +487,7 @@ def update_worker(worker: Worker, *, actor: User, expected_version: int | None =
     ensure_scope(worker, actor=actor, action=Action.CHANGE)
     worker = Worker.objects.select_for_update().get(pk=worker.pk)
     check_version(worker, expected_version)
+    check_worker_rules(fields, worker)
     before = snapshot(worker, WORKER_FIELDS)
     number = None
     if "id_number" in fields:
@@ -463,6 +527,7 @@ def change_employer(
     if not actor.is_admin:
         raise ServiceError(_("You may not change employment records."))
     worker = Worker.objects.select_for_update().get(pk=worker.pk)
+    check_event_date(DatedEvent.EMPLOYMENT_START, start_date, worker)
     current = worker.employments.filter(end_date__isnull=True).first()
     if current is not None:
         if current.enterprise_id == enterprise.pk:
@@ -495,8 +560,10 @@ def end_employment(worker: Worker, *, actor: User, end_date: date) -> Employment
     current = worker.employments.filter(end_date__isnull=True).first()
     if current is None:
         raise ServiceError(_("The worker has no current employment."))
-    if end_date < current.start_date:
-        raise ServiceError(_("The end date is before the employment began."))
+    error = employment_end_error(end_date, start=current.start_date, today=timezone.localdate(),
+                                 birth=worker.birth_date)
+    if error:
+        raise ServiceError(error)
     current.end_date = end_date
     current.save(update_fields=["end_date"])
     before = worker.current_enterprise.name if worker.current_enterprise else None
@@ -540,13 +607,15 @@ def _certificate_refusal(actor: User, number: str) -> ServiceError:
 @_audited_refusals
 @transaction.atomic
 def add_certificate(worker: Worker, data: CertificateData, *, actor: User) -> Certificate:
-    """Record a certificate; a higher level than the worker's raises their current level.
+    """Record a certificate; the worker's level follows (see set_level_from_certificates). The
+    date of issue may be neither in the future nor before the worker's birth.
 
     A number already recorded raises ServiceError, DuplicateRefused (neutral, audited) when its
     holder is outside the actor's view, TooManyRefusals while the actor is paused."""
     from talentpool.rules.skills import SkillLevel, check_certificate_number
 
     ensure_scope(worker, actor=actor, action=Action.CHANGE)
+    check_event_date(DatedEvent.CERTIFICATE_ISSUED, data.issued_on, worker)
     check_refusal_throttle(actor)
     check = check_certificate_number(data.number, SkillLevel(data.level))
     if certificate_number_taken(check.number):
@@ -565,10 +634,6 @@ def add_certificate(worker: Worker, data: CertificateData, *, actor: User) -> Ce
         lambda: _certificate_refusal(actor, check.number),
     )
     worker = Worker.objects.select_for_update().get(pk=worker.pk)
-    if worker.skill_level is None or worker.skill_level < data.level:
-        worker.skill_level = data.level
-        worker.version += 1
-        worker.save(update_fields=["skill_level", "updated_at", "version"])
     record(
         actor,
         AuditAction.CREATE,
@@ -576,13 +641,36 @@ def add_certificate(worker: Worker, data: CertificateData, *, actor: User) -> Ce
         object_repr=f"{worker.name} {certificate.number}",
         changes={"worker": worker.name, "number": certificate.number, "level": data.level},
     )
+    set_level_from_certificates(worker, actor=actor, added=certificate)
     return certificate
+
+
+def set_level_from_certificates(
+    worker: Worker, *, actor: User, added: Certificate | None = None, removed: Certificate | None = None
+) -> None:
+    """Recompute the level of ``worker`` (locked) once ``added`` was recorded or ``removed`` is
+    about to be deleted (rules.skills.recomputed_level, from the certificates before and after),
+    and audit a change as an update of the worker's level. The import writes the same rule."""
+    levels = dict(worker.certificates.values_list("pk", "level"))
+    after = [level for pk, level in levels.items() if removed is None or pk != removed.pk]
+    before = [level for pk, level in levels.items() if added is None or pk != added.pk]
+    level = recomputed_level(worker.skill_level, before, after)
+    if level == worker.skill_level:
+        return
+    old, worker.skill_level = worker.skill_level, level
+    worker.version += 1
+    worker.save(update_fields=["skill_level", "updated_at", "version"])
+    record(actor, AuditAction.UPDATE, worker, changes={"skill_level": [old, level]})
 
 
 @transaction.atomic
 def delete_certificate(certificate: Certificate, *, actor: User) -> None:
+    """Delete a certificate; the worker's level falls back if it rested on it (see
+    set_level_from_certificates)."""
     ensure_scope(certificate, actor=actor, action=Action.DELETE)
-    record(actor, AuditAction.DELETE, certificate, object_repr=f"{certificate.worker.name} {certificate.number}")
+    worker = Worker.objects.select_for_update().get(pk=certificate.worker_id)
+    record(actor, AuditAction.DELETE, certificate, object_repr=f"{worker.name} {certificate.number}")
+    set_level_from_certificates(worker, actor=actor, removed=certificate)
     certificate.delete()
 
 
@@ -593,6 +681,7 @@ def honour_recorded(worker: Worker, name: str, awarded_on: date) -> bool:
 @transaction.atomic
 def add_honour(worker: Worker, *, actor: User, name: str, level: str, awarded_on: date, issuer: str = "") -> Honour:
     ensure_scope(worker, actor=actor, action=Action.CHANGE)
+    check_event_date(DatedEvent.HONOUR_AWARDED, awarded_on, worker)
 
     def already() -> ServiceError:
         return ServiceError(_("This honour is already recorded for the worker."))
