@@ -274,7 +274,8 @@ def _grid(content: bytes) -> list[list[Cell]]:
         workbook = CalamineWorkbook.from_filelike(io.BytesIO(content))
         if not workbook.sheet_names:
             raise ImportFileError("文件中没有工作表")
-        return workbook.get_sheet_by_index(0).to_python(skip_empty_area=False)
+        grid: list[list[Cell]] = workbook.get_sheet_by_index(0).to_python(skip_empty_area=False)  # type: ignore[assignment]
+        return grid
     except (ImportFileError, MemoryError):
         raise
     except Exception:  # calamine raises several error types for corrupt or foreign files

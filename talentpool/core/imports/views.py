@@ -18,7 +18,7 @@ import os
 from typing import Any
 
 from django import forms
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -56,7 +56,7 @@ class ImportForm(forms.Form):
 
     def __init__(self, *args: Any, kinds: list[ImportKindSpec], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["kind"].choices = [(k.key, k.label) for k in kinds]
+        self.fields["kind"].choices = [(k.key, k.label) for k in kinds]  # type: ignore[attr-defined]
 
     def clean_file(self) -> Any:
         upload = self.cleaned_data["file"]
@@ -117,7 +117,7 @@ def import_start(request: HttpRequest) -> HttpResponse:
                    "mode_kinds": "、".join(with_mode), "file_hours": files.retention_hours()}, status=status)
 
 
-def import_template(request: HttpRequest, kind: str) -> HttpResponse:
+def import_template(request: HttpRequest, kind: str) -> HttpResponseBase:
     kinds = _importer_kinds(request)
     if kind not in kinds:
         raise Http404
@@ -188,7 +188,7 @@ def _confirm(request: HttpRequest, job: Job) -> HttpResponse:
     return redirect("core:import_review", pk=job.pk)
 
 
-def import_errors(request: HttpRequest, pk: int) -> HttpResponse:
+def import_errors(request: HttpRequest, pk: int) -> HttpResponseBase:
     """The error report: the uploaded rows with an 错误说明 column."""
     job = _import_job(request, pk)
     if not job.result_file:

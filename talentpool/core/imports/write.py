@@ -75,7 +75,7 @@ def _copy(model: type[models.Model], fields: list[models.Field], rows: Iterable[
     COPY streams, so the server stores and indexes the rows already sent while Python prepares
     the next ones (no other query may run on the connection meanwhile)."""
     quote = connection.ops.quote_name
-    columns = ", ".join(quote(f.column) for f in fields)
+    columns = ", ".join(quote(f.column) for f in fields if f.column)
     sql = f"COPY {quote(model._meta.db_table)} ({columns}) FROM STDIN"
     with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
         for row in rows:

@@ -243,7 +243,7 @@ CERTIFICATES = KindSpec(
         Column("issued_on", "发证日期", parse_date_cell, required=True, aliases=("发证时间", "取证时间", "取证日期"),
                help=DATE_HELP, is_text=True, is_date=True),
     ),
-    notes=("职工须已登记且在您的管理范围内。", "证书编号已登记且内容相同的行视为无变化。"),
+    notes=("职工须已登记且在您的管理范围内。", "证书编号已登记且内容相同的行视为不变。"),
 )
 
 HONOURS = KindSpec(
@@ -259,5 +259,5 @@ HONOURS = KindSpec(
                help=DATE_HELP, is_text=True, is_date=True),
         Column("issuer", "授予单位", text_parser(100), aliases=("授予机关", "颁发单位"), width=24),
     ),
-    notes=("职工须已登记且在您的管理范围内。", "同一职工同一天的同名荣誉已登记且内容相同的行视为无变化。"),
+    notes=("职工须已登记且在您的管理范围内。", "同一职工同一天的同名荣誉已登记且内容相同的行视为不变。"),
 )
