@@ -54,10 +54,11 @@ class RetirementCategory(StrEnum):
         return _RULES[self]
 
 
+# As the forms show the choices (registry.choices, through the catalogue): one label per category.
 _LABELS = {
-    RetirementCategory.MAN: "男职工",
-    RetirementCategory.WOMAN_55: "女职工（原55岁）",
-    RetirementCategory.WOMAN_50: "女职工（原50岁）",
+    RetirementCategory.MAN: "男职工（原60岁）",
+    RetirementCategory.WOMAN_55: "女干部/管理技术岗（原55岁）",
+    RetirementCategory.WOMAN_50: "女工人（原50岁）",
 }
 _RULES = {
     RetirementCategory.MAN: CategoryRule(60, 4, 36),

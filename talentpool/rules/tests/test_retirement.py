@@ -70,9 +70,9 @@ def test_boundaries(
 def test_labels_and_values() -> None:
     assert [c.value for c in RetirementCategory] == ["man", "woman_55", "woman_50"]
     assert [c.label for c in RetirementCategory] == [
-        "男职工",
-        "女职工（原55岁）",
-        "女职工（原50岁）",
+        "男职工（原60岁）",
+        "女干部/管理技术岗（原55岁）",
+        "女工人（原50岁）",
     ]
     assert RetirementCategory("woman_55") is W55
 
@@ -167,9 +167,10 @@ def test_full_years(start: date, end: date, years: int) -> None:
         ("F", RetirementCategory.WOMAN_55, None),
         ("F", RetirementCategory.WOMAN_50, None),
         ("F", RetirementCategory.MAN,
-         "身份证号显示为女性，退休类别不能是“男职工”，应为“女职工（原55岁）”或“女职工（原50岁）”"),
-        ("M", RetirementCategory.WOMAN_55, "身份证号显示为男性，退休类别不能是“女职工（原55岁）”，应为“男职工”"),
-        ("M", "woman_50", "身份证号显示为男性，退休类别不能是“女职工（原50岁）”，应为“男职工”"),
+         "身份证号显示为女性，退休类别不能是“男职工（原60岁）”，应为“女干部/管理技术岗（原55岁）”或“女工人（原50岁）”"),
+        ("M", RetirementCategory.WOMAN_55,
+         "身份证号显示为男性，退休类别不能是“女干部/管理技术岗（原55岁）”，应为“男职工（原60岁）”"),
+        ("M", "woman_50", "身份证号显示为男性，退休类别不能是“女工人（原50岁）”，应为“男职工（原60岁）”"),
     ],
 )
 def test_category_conflict_names_the_sex_and_the_category(sex: str, category: str, expected: str | None) -> None:
