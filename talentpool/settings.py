@@ -88,6 +88,7 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "talentpool.core.twofactor.TwoFactorMiddleware",  # after OTPMiddleware: refuses pages until verified
+    "talentpool.core.accounts.AccountMiddleware",  # after the second factor: a temporary password is changed first
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -110,6 +111,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "talentpool.core.context_processors.navigation",
+                "talentpool.core.programme.programme",  # the district's and programme's names (data)
             ],
         },
     },

@@ -15,6 +15,7 @@ urlpatterns = [
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("core/", include("talentpool.core.urls")),
     path("registry/", include("talentpool.registry.urls")),
+    path("system/", include("talentpool.core.urls_sysadmin")),  # 系统管理, admins only
     path("api/", include("talentpool.registry.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", security.api_docs, name="api-docs"),  # their own Content-Security-Policy

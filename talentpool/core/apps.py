@@ -24,3 +24,28 @@ class CoreConfig(AppConfig):
             MenuItem(key="core.import", label=_("Import"), url_name="core:import_start",
                      roles=(Role.ADMIN, Role.OPERATOR), order=50, visible=may_import),
         )
+
+        # 系统管理 (core.views_sysadmin): its tab, its pages, its events; the finance bureau's start page.
+        from . import accounts, programme
+        from . import calendar as work_calendar
+        from .registry import AdminLink, StartPage, register_admin_link, register_audit_events, register_start_page
+
+        register_menu(MenuItem(key="core.sysadmin", label=_("System"), url_name="sysadmin:index",
+                               roles=(Role.ADMIN,), order=90, active_for=("sysadmin:",)))
+        register_admin_link(
+            AdminLink("core.accounts", _("Accounts"), "sysadmin:account_list", 10,
+                      _("Create accounts for operators, experts, leaders and the finance bureau; reset passwords; "
+                        "deactivate.")),
+            AdminLink("core.sessions", _("Signed-in users"), "sysadmin:session_list", 20,
+                      _("Who is signed in now, from where; sign a session out.")),
+            AdminLink("core.login_log", _("Login log"), "sysadmin:login_log", 30,
+                      _("Every sign-in and failed attempt: who, when, from which address, and why it failed.")),
+            AdminLink("core.calendar", _("Working-day calendar"), "sysadmin:calendar", 40,
+                      _("Statutory holidays and make-up working days, year by year, for public-notice periods.")),
+            AdminLink("core.settings", _("Programme settings"), "sysadmin:settings", 50,
+                      _("The district's and the programme's names and the honour tiers.")),
+            AdminLink("core.audit", _("Audit log"), "core:audit_log", 90,
+                      _("Every change and every view of personal data, tamper-evident.")),
+        )
+        register_audit_events({**accounts.AUDIT_EVENTS, **work_calendar.AUDIT_EVENTS, **programme.AUDIT_EVENTS})
+        register_start_page(StartPage(role=Role.FINANCE, url_name="core:finance_home"))

@@ -9,6 +9,11 @@ accounts sign in from the locked address, other addresses sign in to other accou
 A lock ends ``LOGIN_LOCKOUT_MINUTES`` after the last failure that counted; attempts refused while
 locked do not count. The address is the client's as ``core.middleware.client_ip`` reads it behind
 the trusted proxies, for the lock and for the audit log alike.
+
+The audit of every attempt is the login log (登录日志, core.views_sysadmin): the name typed (an ID
+or mobile number typed as a name is masked), the address, the browser (``user_agent``) and, for a
+failure, why (``reason``: ``FAILURE_REASONS``). A completed sign-in also records its session as
+signed in (core.accounts.start_session).
 """
 
 from __future__ import annotations
@@ -31,11 +36,22 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
+from talentpool.rules.redaction import redact
+
 from .audit import record
 from .models import AuditAction, User
 
 ACCOUNT, ADDRESS = "account", "address"
 LOCKOUT_SHOWN = "talentpool_lockout_shown"  # request attribute: this response already says "locked"
+
+# Why a sign-in failed, as the login log names it.
+WRONG_PASSWORD, UNKNOWN_USER, INACTIVE, WRONG_CODE = "wrong_password", "unknown_user", "inactive", "wrong_code"
+FAILURE_REASONS = {
+    WRONG_PASSWORD: _("wrong password"),
+    UNKNOWN_USER: _("no such user"),
+    INACTIVE: _("account deactivated"),
+    WRONG_CODE: _("wrong two-factor code"),
+}
 
 LOCKED_MESSAGE = _(
     "Too many failed attempts. This account is locked for %(minutes)s minutes; try again later or ask an administrator."
@@ -118,19 +134,44 @@ def locked_message() -> str:
     return LOCKED_MESSAGE % {"minutes": settings.LOGIN_LOCKOUT_MINUTES}
 
 
+def _typed(username: str) -> str:
+    """The name as the log keeps it: an ID or a mobile number typed into the box is masked."""
+    return redact(username[:150])
+
+
+def _browser(request: HttpRequest) -> dict[str, str]:
+    agent = (request.META.get("HTTP_USER_AGENT") or "")[:300]
+    return {"user_agent": agent} if agent else {}
+
+
+def password_failure_reason(username: str) -> str:
+    """Why a password was refused: no account of that name (the backend matches it exactly), a
+    deactivated account (the backend refuses it whatever the password), or a wrong password."""
+    user = User._default_manager.filter(username=username).only("is_active").first()
+    if user is None:
+        return UNKNOWN_USER
+    return WRONG_PASSWORD if user.is_active else INACTIVE
+
+
 def record_refused_while_locked(request: HttpRequest, username: str, reason: str) -> None:
     record(
-        None, AuditAction.LOCKED, object_repr=username[:150], changes={"attempt": "refused while locked", "by": reason}
+        None,
+        AuditAction.LOCKED,
+        object_repr=_typed(username),
+        changes={"attempt": "refused while locked", "by": reason, **_browser(request)},
     )
 
 
-def record_failure(request: HttpRequest, username: str, *, step: str) -> bool:
+def record_failure(request: HttpRequest, username: str, *, step: str, reason: str = WRONG_CODE) -> bool:
     """Audit a failed password or code (already counted by axes) and, if it locked the account
     or the address, the lock. Returns whether it did."""
-    record(None, AuditAction.LOGIN_FAILED, object_repr=username[:150], changes={"step": step})
+    browser = _browser(request)
+    record(None, AuditAction.LOGIN_FAILED, object_repr=_typed(username),
+           changes={"step": step, "reason": reason, **browser})
     if not getattr(request, "axes_locked_out", False):
         return False
-    record(None, AuditAction.LOCKED, object_repr=username[:150], changes={"by": lock_reason(request, username)})
+    record(None, AuditAction.LOCKED, object_repr=_typed(username),
+           changes={"by": lock_reason(request, username), **browser})
     return True
 
 
@@ -138,19 +179,25 @@ def count_code_failure(request: HttpRequest, user: User, *, step: str) -> bool:
     """A wrong second-factor code counts like a wrong password (axes' ``user_login_failed``);
     audited. Returns whether the account or the address is now locked."""
     user_login_failed.send(sender=__name__, credentials={"username": user.get_username()}, request=request)
-    return record_failure(request, user.get_username(), step=step)
+    return record_failure(request, user.get_username(), step=step, reason=WRONG_CODE)
+
+
+def unlock_account(username: str) -> None:
+    """Forget the account's failures (an admin has reset its password)."""
+    name = lockout_username(None, {"username": username})
+    if name:
+        AxesProxyHandler.reset_attempts(username=name)
 
 
 def complete_sign_in(request: HttpRequest, user: User, *, second_factor: str = "") -> None:
-    """The session is fully signed in (password, and the code if one is due): audit it and forget
-    the account's failures. Not before the code, or the password alone would reset the count of
-    wrong codes."""
-    record(
-        user,
-        AuditAction.LOGIN,
-        object_repr=user.get_username(),
-        changes={"second_factor": second_factor} if second_factor else None,
-    )
+    """The session is fully signed in (password, and the code if one is due): audit it, record
+    the session as signed in (在线用户) and forget the account's failures. Not before the code, or
+    the password alone would reset the count of wrong codes."""
+    from .accounts import start_session
+
+    changes = {"second_factor": second_factor} if second_factor else {}
+    record(user, AuditAction.LOGIN, object_repr=user.get_username(), changes={**changes, **_browser(request)})
+    start_session(request, user)
     username = lockout_username(request, {"username": user.get_username()})
     if username:
         AxesProxyHandler.reset_attempts(username=username)
@@ -186,7 +233,8 @@ class LockoutAuthenticationForm(AuthenticationForm):
         try:
             return super().clean()
         except forms.ValidationError:
-            if record_failure(self.request, username, step="password"):
+            reason = password_failure_reason(username)
+            if record_failure(self.request, username, step="password", reason=reason):
                 raise self._locked() from None
             raise
 

@@ -40,6 +40,9 @@ class User(AbstractUser):
     organisation = models.CharField(
         _("organisation"), max_length=100, blank=True, help_text=_("Bureau or employer shown for leaders and experts.")
     )
+    # Set when an admin gives the account a temporary password (core.accounts): every page but the
+    # password change redirects there until the user has chosen their own (AccountMiddleware).
+    must_change_password = models.BooleanField(_("must change password"), default=False)
 
 
     class Meta:
@@ -272,3 +275,64 @@ class CalendarYear(models.Model):
 
     def __str__(self) -> str:
         return str(self.year)
+
+
+class UserSession(models.Model):
+    """A signed-in session (在线用户): written when a sign-in completes (core.auth), its last
+    request refreshed at most once a minute (core.accounts.AccountMiddleware), removed at logout,
+    when an admin signs it out, and once its Django session has expired."""
+
+    session_key = models.CharField(max_length=40, unique=True)
+    user = models.ForeignKey(User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="sessions")
+    ip_address = models.GenericIPAddressField(_("address"), null=True, blank=True)
+    user_agent = models.CharField(_("browser"), max_length=300, blank=True)
+    signed_in_at = models.DateTimeField(_("signed in"), default=timezone.now)
+    last_seen = models.DateTimeField(_("last request"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("signed-in session")
+        verbose_name_plural = _("signed-in sessions")
+        ordering = ["-last_seen", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.signed_in_at:%Y-%m-%d %H:%M}"
+
+
+class ProgrammeSettings(models.Model):
+    """The programme being run, as data an admin edits (系统参数): its names and its honour tiers.
+    One row (pk 1), seeded from settings.PROGRAMME_NAME and DISTRICT_NAME; read through
+    core.programme, which caches it."""
+
+    district_name = models.CharField(_("district name"), max_length=32)
+    programme_name = models.CharField(_("programme name"), max_length=100)
+    updated_at = models.DateTimeField(_("changed"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("programme settings")
+        verbose_name_plural = _("programme settings")
+
+    def __str__(self) -> str:
+        return self.programme_name
+
+
+class HonourTier(models.Model):
+    """An honour tier as the district names it (GLOSSARY: tier — name, rank, annual allowance,
+    default quota): 南浔工匠 / 首席技工 / 技术标兵 out of the box. ``code`` is the stable key other
+    apps refer to; ``order`` ranks the tiers, 1 the highest. Tiers are retired (inactive), never
+    deleted: titles name them."""
+
+    programme = models.ForeignKey(ProgrammeSettings, on_delete=models.CASCADE, related_name="tiers")
+    code = models.SlugField(_("code"), max_length=32, unique=True)
+    name = models.CharField(_("tier name"), max_length=32)
+    order = models.PositiveSmallIntegerField(_("rank"), help_text=_("1 is the highest tier."))
+    annual_allowance = models.DecimalField(_("annual allowance (yuan)"), max_digits=10, decimal_places=2, default=0)
+    default_quota = models.PositiveIntegerField(_("default quota"), default=0)
+    is_active = models.BooleanField(_("in use"), default=True)
+
+    class Meta:
+        verbose_name = _("honour tier")
+        verbose_name_plural = _("honour tiers")
+        ordering = ["order", "code"]  # two tiers of one rank are refused by the form (core.programme)
+
+    def __str__(self) -> str:
+        return self.name

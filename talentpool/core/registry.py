@@ -3,6 +3,7 @@
 Core knows no domain app. An app declares, in its ``AppConfig.ready()``:
 
 - its menu entries (``register_menu``) and the start page of a role (``register_start_page``);
+- its pages of 系统管理, the admin's settings (``register_admin_link``);
 - its API routes on the one API root (``register_api``);
 - its audit events, by dotted name (``register_audit_events``): no migration per new event;
 - its import kinds (``core.imports``) and demo steps (``core.demo``).
@@ -81,6 +82,35 @@ def menu_for(user: Any) -> list[MenuItem]:
 
 def menu_items() -> list[MenuItem]:
     return sorted(_menu.values(), key=lambda i: (i.order, i.key))
+
+
+# System administration pages (系统管理) ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AdminLink:
+    """One page of 系统管理: a card on its index and an entry of its side navigation (admins
+    only). ``url_name`` is the page; ``order`` places it (core's own pages take 10–60)."""
+
+    key: str
+    label: str | Promise
+    url_name: str
+    order: int = 100
+    description: str | Promise = ""
+
+
+_admin_links: dict[str, AdminLink] = {}
+
+
+def register_admin_link(*links: AdminLink) -> None:
+    for link in links:
+        if link.key in _admin_links and _admin_links[link.key] != link:
+            raise ValueError(f"admin link {link.key!r} is declared twice")
+        _admin_links[link.key] = link
+
+
+def admin_links() -> list[AdminLink]:
+    return sorted(_admin_links.values(), key=lambda link: (link.order, link.key))
 
 
 # Start pages ----------------------------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""The six roles of SPEC.md §2 and what each may do, in one place."""
+"""The roles of SPEC.md §2 (the public needs no account) and what each may do, in one place."""
 
 from enum import StrEnum
 
@@ -12,6 +12,9 @@ class Role(models.TextChoices):
     OPERATOR = "operator", _("Enterprise operator")
     EXPERT = "expert", _("Expert")
     WORKER = "worker", _("Worker")
+    # The finance bureau (区财政局, SPEC.md §2: a partner bureau that approves allowance batches).
+    # It sees nothing of the registry: its pages come with the allowances (titles app).
+    FINANCE = "finance", _("Finance")
 
 
 class Action(StrEnum):

@@ -39,9 +39,8 @@ TOTP, RECOVERY_CODE, ENROLLED = "totp", "recovery code", "enrolled"
 
 def requires_two_factor(user: User) -> bool:
     """Programme admins (and superusers) and leaders: the accounts that read and change every
-    worker's record in the district. There is no finance role: the finance bureau's accounts
-    (the demo's ``finance``) are leaders, so they are included."""
-    return user.is_active and (user.is_admin or user.role == Role.LEADER)
+    worker's record in the district; and the finance bureau, which approves allowance payments."""
+    return user.is_active and (user.is_admin or user.role in (Role.LEADER, Role.FINANCE))
 
 
 def confirmed_totp(user: User) -> TOTPDevice | None:

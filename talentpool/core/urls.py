@@ -3,7 +3,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import path
 from django.views.i18n import set_language
 
-from . import views
+from . import views, views_sysadmin
 from .imports import views as import_views
 
 app_name = "core"
@@ -18,6 +18,8 @@ urlpatterns = [
     path("import/<int:pk>/", import_views.import_review, name="import_review"),
     path("import/<int:pk>/errors.xlsx", import_views.import_errors, name="import_errors"),
     path("users/<int:pk>/reset-2fa/", views.reset_two_factor, name="reset_two_factor"),
+    path("password/", views_sysadmin.password_change, name="password_change"),  # every user's own
+    path("finance/", views_sysadmin.finance_home, name="finance_home"),
 ]
 
 auth_urlpatterns = [

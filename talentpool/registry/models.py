@@ -4,6 +4,7 @@ certificates and honours. State changes go through ``services``."""
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from django.db import models
 from django.db.models import Q
@@ -13,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from talentpool.core.crypto import EncryptedTextField
 from talentpool.rules import masking
+from talentpool.rules.names import phrase_keys
 from talentpool.rules.retirement import RetirementCategory as RuleCategory
 from talentpool.rules.retirement import full_years, retirement_date
 
@@ -46,8 +48,35 @@ class Industry(models.Model):
         return self.name
 
 
-class Occupation(models.Model):
-    """An entry of the national occupational classification (职业分类大典 2022)."""
+PINYIN_KEY_LENGTH = 800  # a 100-character name in pinyin, with its initials
+
+
+class PinyinNamed(models.Model):
+    """A record found by its name in Chinese, full pinyin or initials, and listed in pinyin order:
+    ``name_search`` and ``name_sort`` (rules.names.phrase_keys) follow ``name`` on every save.
+    Bulk writes (bulk_create, bulk_update) call ``fill_name_keys`` first."""
+
+    name: models.CharField
+    name_search = models.CharField(max_length=PINYIN_KEY_LENGTH, editable=False, default="")
+    name_sort = models.CharField(max_length=PINYIN_KEY_LENGTH, editable=False, default="")
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.fill_name_keys()
+        fields = kwargs.get("update_fields")
+        if fields is not None and "name" in fields:
+            kwargs["update_fields"] = {*fields, "name_search", "name_sort"}
+        super().save(*args, **kwargs)
+
+    def fill_name_keys(self) -> None:
+        self.name_search, self.name_sort = phrase_keys(self.name)
+
+
+class Occupation(PinyinNamed):
+    """An entry of the national occupational classification (职业分类大典 2022): a major, medium or
+    minor group, or an occupation (level 4), which sits under its minor group (``parent``)."""
 
     code = models.CharField(_("code"), max_length=16, unique=True)
     name = models.CharField(_("name"), max_length=100)
@@ -67,8 +96,30 @@ class Occupation(models.Model):
         return f"{self.code} {self.name}"
 
 
-class Enterprise(models.Model):
-    """An employer in the district, identified by its unified social credit code."""
+class OccupationAlias(PinyinNamed):
+    """Another name offices write for an occupation (维修电工 for 电工, 电焊工 for 焊工); admins
+    maintain them. An alias is never the name of an occupation (reference.create_alias)."""
+
+    name = models.CharField(_("alias"), max_length=100, unique=True)
+    occupation = models.ForeignKey(
+        Occupation, verbose_name=_("occupation"), on_delete=models.CASCADE, related_name="aliases"
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    objects = ReferenceQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("occupation alias")
+        verbose_name_plural = _("occupation aliases")
+        ordering = ["name_sort", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Enterprise(PinyinNamed):
+    """An employer in the district, identified by its unified social credit code; listed and
+    picked in pinyin order (``name_sort``)."""
 
     name = models.CharField(_("enterprise name"), max_length=100, unique=True)
     uscc = models.CharField(_("unified social credit code"), max_length=18, unique=True)
@@ -92,7 +143,7 @@ class Enterprise(models.Model):
     class Meta:
         verbose_name = _("enterprise")
         verbose_name_plural = _("enterprises")
-        ordering = ["name"]
+        ordering = ["name_sort", "name"]
         indexes = [models.Index(fields=["industry", "name"]), models.Index(fields=["town"])]
 
     def __str__(self) -> str:

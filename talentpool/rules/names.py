@@ -22,6 +22,7 @@ __all__ = [
     "MIDDLE_DOT",
     "SURNAME_READINGS",
     "normalise_name",
+    "phrase_keys",
     "pinyin_sort_key",
     "search_keys",
     "search_text",
@@ -289,3 +290,17 @@ def _keys(surname: str, given: str) -> tuple[list[str], str]:
         if len(keys) >= MAX_KEYS:
             break
     return keys[:MAX_KEYS], " ".join(readings[0] + given_syllables)
+
+
+@functools.lru_cache(maxsize=8192)
+def phrase_keys(text: str) -> tuple[str, str]:
+    """``(search, sort)`` keys of a name that is not a person's (an enterprise, an occupation):
+    each character read as pypinyin reads it in its phrase (银行 hang, 重庆 chong), no surname
+    readings. ``search`` is the full pinyin and the initials separated by a space, for substring
+    matching (``"shukongchegong skcg"``: ``chegong`` and ``cg`` both find 数控车工); ``sort`` the
+    syllables separated by spaces, for pinyin order (``"shu kong che gong"``)."""
+    syllables = _cached_syllables(normalise_text(text).lower())
+    if not syllables:
+        return "", ""
+    full, initials = "".join(syllables), "".join(s[0] for s in syllables)
+    return (full if full == initials else f"{full} {initials}"), " ".join(syllables)

@@ -19,6 +19,7 @@ __all__ = [
     "StatutoryCalendar",
     "WorkdayCalendar",
     "add_workdays",
+    "is_exception",
     "library_years",
     "notice_end",
     "seed_days",
@@ -164,6 +165,12 @@ def workdays_between(start: date, end: date, calendar: WorkdayCalendar | None = 
     return count
 
 
+def is_exception(d: date, is_workday: bool) -> bool:
+    """Whether a calendar row says something Monday–Friday does not: a holiday on a weekday or a
+    make-up working day on a weekend. The calendar table holds only such rows."""
+    return is_workday != (d.weekday() < 5)
+
+
 def _holiday_name(d: date) -> str:
     try:
         _, name = chinese_calendar.get_holiday_detail(d)
@@ -189,7 +196,7 @@ def seed_days(year: int) -> list[tuple[date, bool, str]]:
     day = date(year, 1, 1)
     while day.year == year:
         workday = bool(chinese_calendar.is_workday(day))
-        if workday != (day.weekday() < 5):
+        if is_exception(day, workday):
             name = _holiday_name(day)
             if workday:
                 name = f"{name}调休上班" if name else "调休上班"

@@ -86,7 +86,7 @@ def test_a_wrong_password_is_refused_counted_and_recorded_without_the_password(a
     assert (log.action, log.object_repr, log.changes, log.ip_address) == (
         AuditAction.LOGIN_FAILED,
         "operator_a",
-        {"step": "password"},
+        {"step": "password", "reason": "wrong_password"},
         "127.0.0.1",
     )
     assert "wrong-password-1" not in str(list(AuditLog.objects.values()))

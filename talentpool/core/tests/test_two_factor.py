@@ -154,7 +154,7 @@ def test_a_wrong_enrolment_code_is_refused_counted_and_confirms_nothing(required
     assert device.confirmed is False
     assert not StaticDevice.objects.exists()
     assert AccessAttempt.objects.get().failures_since_start == 1
-    assert _actions(AuditAction.LOGIN_FAILED)[0].changes == {"step": "enrolment"}
+    assert _actions(AuditAction.LOGIN_FAILED)[0].changes == {"step": "enrolment", "reason": "wrong_code"}
     assert client.get("/registry/workers/").status_code == 302
 
 
@@ -202,7 +202,7 @@ def test_a_wrong_code_is_refused_counted_and_audited(admin_user):
     assert WRONG_CODE in response.content.decode()
     assert AccessAttempt.objects.get(username="admin").failures_since_start == 1
     [failed] = _actions(AuditAction.LOGIN_FAILED)
-    assert (failed.object_repr, failed.changes) == ("admin", {"step": "code"})
+    assert (failed.object_repr, failed.changes) == ("admin", {"step": "code", "reason": "wrong_code"})
     assert client.get("/registry/workers/").status_code == 302
     assert not _actions(AuditAction.LOGIN)
 

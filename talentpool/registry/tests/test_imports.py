@@ -117,7 +117,7 @@ def _media(settings, tmp_path):  # type: ignore[no-untyped-def]
 
 @pytest.fixture
 def lathe(db):  # type: ignore[no-untyped-def]
-    return Occupation.objects.create(code="6-18-01-01", name="车工", level=4)
+    return Occupation.objects.get(code="6-18-01-01")  # 车工, loaded by migration 0011
 
 
 # Workers ----------------------------------------------------------------------------------
