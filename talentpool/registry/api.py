@@ -35,8 +35,10 @@ from talentpool.rules.uscc import InvalidUscc, validate_uscc
 
 from . import services
 from .choices import Education, Ownership, RetirementCategory, SkillLevel
+from .fields import OccupationRelatedField
 from .filters import CertificateFilter, EnterpriseFilter, HonourFilter, WorkerFilter
-from .models import Certificate, Enterprise, Honour, Industry, Occupation, Worker
+from .models import Certificate, Enterprise, Honour, Industry, Worker
+from .occupations import choosable
 from .search import TooManyIdSearches, looks_like_id_number, search_by_id_number, search_for
 
 
@@ -134,8 +136,9 @@ class WorkerCreateSerializer(RequestSerializer):
     skill_level = StrictChoiceField(
         SkillLevel.choices, label=_("skill level"), required=False, allow_null=True, default=None
     )
-    occupation = StrictPrimaryKeyRelatedField(
-        queryset=Occupation.objects.filter(level__gte=2), label=_("occupation"), required=False, allow_null=True,
+    occupation = OccupationRelatedField(  # a record number, or a code, name or alias (occupations.py)
+        queryset=choosable(), label=_("occupation"), required=False, allow_null=True,
+        help_text=_("The occupation's record number, or its code, name or alias: 6-18-01-01, 车工, 维修电工."),
         default=None,
     )
     enterprise = ChangeableEnterpriseField(

@@ -11,10 +11,19 @@ from django.utils.translation import gettext_lazy as _
 
 from talentpool.core.filters import DateRangeFilter
 from talentpool.core.filters import StyledFilterSet as CoreStyledFilterSet
+from talentpool.core.widgets import TypeaheadSelect
 
 from .choices import Education, HonourLevel, Ownership, Sex, SkillLevel
+from .fields import EnterpriseChoiceField
 from .models import Certificate, Enterprise, Honour, Industry, Worker
 from .search import MaskedTermInput, is_token, search_workers, shown_terms
+
+
+class EnterpriseChoiceFilter(django_filters.ModelChoiceFilter):
+    """An enterprise, picked by type-ahead (StyledFilterSet.style_widgets): the field takes the
+    record number the picker sends, or a name or credit code typed without JavaScript."""
+
+    field_class = EnterpriseChoiceField
 
 
 class StyledFilterSet(CoreStyledFilterSet):
@@ -25,6 +34,11 @@ class StyledFilterSet(CoreStyledFilterSet):
     choice_label_fields = {Enterprise: "name", Industry: "name"}
 
     def style_widgets(self) -> None:
+        for field in self.form.fields.values():
+            if isinstance(field, EnterpriseChoiceField):  # not the <select> of 430 the core set gave it
+                field.widget = TypeaheadSelect("registry:enterprise_search",
+                                               placeholder=_("All: type a name, pinyin or initials"))
+                field.widget.choices = field.choices
         # a box holding a token (search.py) shows the masked text it stands for, never the token
         data = self.data
         tokens = hasattr(data, "getlist") and any(is_token(v) for key in data for v in data.getlist(key))
@@ -37,7 +51,7 @@ class StyledFilterSet(CoreStyledFilterSet):
 
 class WorkerFilter(StyledFilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="filter_q")
-    current_enterprise = django_filters.ModelChoiceFilter(label=_("enterprise"), queryset=Enterprise.objects.none())
+    current_enterprise = EnterpriseChoiceFilter(label=_("enterprise"), queryset=Enterprise.objects.none())
     industry = django_filters.ModelChoiceFilter(
         label=_("industry"), queryset=Industry.objects.all(), field_name="current_enterprise__industry"
     )
@@ -96,7 +110,7 @@ class CertificateFilter(StyledFilterSet):
     q = django_filters.CharFilter(label=_("Worker"), method="filter_worker")
     number = django_filters.CharFilter(label=_("certificate number"), lookup_expr="icontains")
     level = django_filters.ChoiceFilter(label=_("skill level"), choices=SkillLevel.choices)
-    enterprise = django_filters.ModelChoiceFilter(
+    enterprise = EnterpriseChoiceFilter(
         label=_("enterprise"), queryset=Enterprise.objects.none(), field_name="worker__current_enterprise"
     )
     issued_on = DateRangeFilter(label=_("issued on"))  # a reversed range is a form error
@@ -113,7 +127,7 @@ class HonourFilter(StyledFilterSet):
     q = django_filters.CharFilter(label=_("Worker"), method="filter_worker")
     name = django_filters.CharFilter(label=_("honour"), lookup_expr="icontains")
     level = django_filters.ChoiceFilter(label=_("level"), choices=HonourLevel.choices)
-    enterprise = django_filters.ModelChoiceFilter(
+    enterprise = EnterpriseChoiceFilter(
         label=_("enterprise"), queryset=Enterprise.objects.none(), field_name="worker__current_enterprise"
     )
 

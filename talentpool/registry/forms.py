@@ -21,7 +21,8 @@ from talentpool.rules.text import normalise_text
 from talentpool.rules.uscc import InvalidUscc, validate_uscc
 
 from .choices import Education, HonourLevel, RetirementCategory, SkillLevel
-from .models import Enterprise, Industry, Occupation, Worker
+from .fields import EnterpriseChoiceField, OccupationChoiceField
+from .models import Enterprise, Industry, Worker
 from .services import WORKER_FIELDS, worker_rule_errors
 
 MASKED_FIELDS = {"id_number": masking.mask_id_number, "phone": masking.mask_phone, "contact_phone": masking.mask_phone}
@@ -199,13 +200,12 @@ class WorkerForm(VersionedFormMixin, StyledFormMixin, forms.Form):
     skill_level = forms.TypedChoiceField(
         label=_("skill level"), choices=[("", "—"), *SkillLevel.choices], coerce=int, empty_value=None, required=False
     )
-    occupation = forms.ModelChoiceField(label=_("occupation"), queryset=Occupation.objects.all(), required=False)
+    occupation = OccupationChoiceField(label=_("occupation"), required=False)  # code, name or alias too
 
     def __init__(self, *args: Any, worker: Worker | None = None, **kwargs: Any) -> None:
         if worker is not None:
             kwargs["initial"] = worker_initial(worker)
         super().__init__(*args, **kwargs)
-        self.fields["occupation"].queryset = Occupation.objects.filter(level__gte=2).only("code", "name")
         self.worker = worker
         if worker is not None:
             self.add_version_field(worker.version)
@@ -252,7 +252,7 @@ class WorkerForm(VersionedFormMixin, StyledFormMixin, forms.Form):
 
 
 class NewWorkerForm(WorkerForm):
-    enterprise = forms.ModelChoiceField(label=_("enterprise"), queryset=Enterprise.objects.none())
+    enterprise = EnterpriseChoiceField(label=_("enterprise"))
     employment_start = forms.DateField(label=_("employed since"), widget=DateInput())
     position = forms.CharField(label=_("post"), required=False, max_length=64)
 
@@ -265,7 +265,7 @@ class NewWorkerForm(WorkerForm):
 
 
 class ChangeEmployerForm(StyledFormMixin, forms.Form):
-    enterprise = forms.ModelChoiceField(label=_("new enterprise"), queryset=Enterprise.objects.none())
+    enterprise = EnterpriseChoiceField(label=_("new enterprise"))
     start_date = forms.DateField(label=_("employed since"), widget=DateInput())
     position = forms.CharField(label=_("post"), required=False, max_length=64)
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_reference
 
 app_name = "registry"
 
@@ -24,4 +24,17 @@ urlpatterns = [
     path("enterprises/<int:pk>/", views.enterprise_detail, name="enterprise_detail"),
     path("enterprises/<int:pk>/edit/", views.enterprise_edit, name="enterprise_edit"),
     path("my-enterprise/", views.enterprise_home, name="enterprise_home"),
+    # the type-ahead pickers' searches (core.widgets.TypeaheadSelect)
+    path("enterprises/search/", views_reference.enterprise_search, name="enterprise_search"),
+    path("occupations/search/", views_reference.occupation_search, name="occupation_search"),
+    # reference data (系统管理, admins only)
+    path("reference/industries/", views_reference.industry_list, name="industry_list"),
+    path("reference/industries/new/", views_reference.industry_create, name="industry_create"),
+    path("reference/industries/<int:pk>/edit/", views_reference.industry_edit, name="industry_edit"),
+    path("reference/industries/<int:pk>/delete/", views_reference.industry_delete, name="industry_delete"),
+    path("reference/occupations/", views_reference.occupation_list, name="occupation_list"),
+    path("reference/occupations/new/", views_reference.occupation_create, name="occupation_create"),
+    path("reference/occupation-aliases/", views_reference.alias_list, name="alias_list"),
+    path("reference/occupation-aliases/new/", views_reference.alias_create, name="alias_create"),
+    path("reference/occupation-aliases/<int:pk>/delete/", views_reference.alias_delete, name="alias_delete"),
 ]

@@ -26,6 +26,7 @@ DATE = "请按 YYYY-MM-DD 格式填写日期，例如 2020-01-01。"
 DATE_RANGE = "请填写 1800-01-01 至 2199-12-31 之间的日期。"
 NUMBER = "请填写记录的编号（整数）。"
 NO_RECORD = "没有这条记录，或您无权选择它。"
+OCCUPATION = "请填写职业的记录编号、编码或名称。"
 UNKNOWN = "此处不接受这个字段，请删除它。"
 REQUIRED = "该字段是必填项。"
 NULL = "该字段不能为 null。"
@@ -98,10 +99,13 @@ WORKER_CASES: list[tuple[str, Any, list[str]]] = [
     ("skill_level", 3.0, [LEVEL]),
     ("skill_level", True, [LEVEL]),
     ("skill_level", [3], [LEVEL]),
-    ("occupation", True, [NUMBER]),
-    ("occupation", 1.5, [NUMBER]),
-    ("occupation", "abc", [NUMBER]),
-    ("occupation", [1], [NUMBER]),
+    ("occupation", True, [OCCUPATION]),
+    ("occupation", 1.5, [OCCUPATION]),
+    ("occupation", "abc", ["职业“abc”不在职业分类中。请填写职业名称或编码，如 车工 或 6-18-01-01。"]),
+    ("occupation", "维修电工师", ["职业“维修电工师”不在职业分类中。您是否要找：电工（6-31-01-03）？"]),
+    ("occupation", "6-18-01-99", ["职业“6-18-01-99”不在职业分类中。您是否要找：车工（6-18-01-01）、铣工（6-18-01-02）、"
+                                  "刨插工（6-18-01-03）、磨工（6-18-01-04）、镗工（6-18-01-05）？"]),
+    ("occupation", [1], [OCCUPATION]),
     ("occupation", 10**30, [NO_RECORD]),
     ("occupation", -1, [NO_RECORD]),
     ("occupation", 999_999, [NO_RECORD]),
@@ -156,7 +160,7 @@ def test_another_enterprise_is_not_a_choice_for_an_operator(as_operator_a, enter
 
 
 def test_a_valid_occupation_and_optional_fields_are_stored(as_admin, enterprise_a):
-    occupation = Occupation.objects.create(code="6-18-01-01", name="车工", level=4)
+    occupation = Occupation.objects.get(code="6-18-01-01")  # 车工, loaded by migration 0011
     body = _payload(enterprise_a, occupation=occupation.pk, skill_level="3", education="college",
                     work_start_date="2005-07-01", is_frontline=False, phone="", position="焊工")
     response = _post(as_admin, "/api/workers/", body)
