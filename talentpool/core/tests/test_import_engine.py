@@ -193,7 +193,7 @@ def test_an_import_of_the_kind_is_checked_previewed_confirmed_and_written_as_one
     parsed = load_values(SPEC, [{"day": "2040-02-01", "source_date": "2040-01-01"}])
     assert parsed == [{"day": DAY(2040, 2, 1), "source_date": "2040-01-01"}]
 
-    with django_capture_on_commit_callbacks(execute=True), CaptureQueriesContext(connection) as queries:
+    with CaptureQueriesContext(connection) as queries, django_capture_on_commit_callbacks(execute=True):
         assert as_admin.post(f"/core/import/{job.pk}/").status_code == 302
     job.refresh_from_db()
     assert (Job.objects.count(), job.status, job.params["phase"]) == (1, JobStatus.SUCCEEDED, "write")
