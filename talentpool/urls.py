@@ -16,7 +16,7 @@ urlpatterns = [
     path("core/", include("talentpool.core.urls")),
     path("registry/", include("talentpool.registry.urls")),
     path("system/", include("talentpool.core.urls_sysadmin")),  # 系统管理, admins only
-    path("api/", include("talentpool.registry.api_urls")),
+    path("api/", include("talentpool.core.api_urls")),  # every app's routes (core.registry.register_api)
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", security.api_docs, name="api-docs"),  # their own Content-Security-Policy
     path("api/redoc/", security.api_redoc, name="api-redoc"),

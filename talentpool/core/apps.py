@@ -11,18 +11,26 @@ class CoreConfig(AppConfig):
         from django.db.models import Field
 
         from . import checks  # noqa: F401  (registers system checks)
-        from .imports import jobs as import_jobs  # noqa: F401  (registers the import job's handler)
-        from .imports import may_import
         from .lookups import AnyOf
-        from .registry import MenuItem, register_menu
+        from .models import LEGACY_AUDIT_NAMES, AuditAction
+        from .registry import MenuItem, register_audit_events, register_menu
         from .roles import Role
 
         Field.register_lookup(AnyOf)
 
+        register_audit_events({event.value: event.label for event in AuditAction}, legacy=LEGACY_AUDIT_NAMES)
+
+        from .imports import jobs as import_jobs  # noqa: F401  (registers the import job's handler)
+        from .imports import may_import
+
+        # The navigation bar (core.registry): core's own tabs, after the registry's (orders 5-40).
         register_menu(
             # the apps' import kinds (core.imports), for whoever may import one of them
             MenuItem(key="core.import", label=_("Import"), url_name="core:import_start",
                      roles=(Role.ADMIN, Role.OPERATOR), order=50, visible=may_import),
+            MenuItem(key="core.jobs", label=_("Jobs"), url_name="core:job_list",
+                     roles=(Role.ADMIN, Role.OPERATOR), order=60),
+            MenuItem(key="core.audit", label=_("Audit log"), url_name="core:audit_log", roles=(Role.ADMIN,), order=70),
         )
 
         # 系统管理 (core.views_sysadmin): its tab, its pages, its events; the finance bureau's start page.

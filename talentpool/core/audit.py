@@ -31,6 +31,7 @@ from django.utils import timezone
 
 from .context import current_ip
 from .models import AuditAction, AuditChain, AuditLog, User
+from .registry import is_declared_event
 
 _AS_IS = frozenset({str, int, bool, float, type(None)})
 
@@ -118,6 +119,8 @@ def append_rows(rows: list[dict[str, Any]], insert: Callable[[list[dict[str, Any
     bulk writers; ``record`` writes one."""
     if not rows:
         return
+    for action in {str(row["action"]) for row in rows}:
+        check_event(action)
     with transaction.atomic():
         head = _locked_head()
         prev = head.last_hash
@@ -130,9 +133,16 @@ def append_rows(rows: list[dict[str, Any]], insert: Callable[[list[dict[str, Any
         AuditChain.objects.filter(pk=head.pk).update(last_id=last_id, last_hash=prev)
 
 
+def check_event(action: str) -> None:
+    """Refuse a name no app declared (a typo, or an old undotted name): it would be a record the
+    log cannot label or filter."""
+    if not is_declared_event(action):
+        raise ValueError(f"audit event {action!r} is not declared (core.registry.register_audit_events)")
+
+
 def record(
     actor: User | None,
-    action: AuditAction | str,
+    action: str,
     obj: models.Model | None = None,
     *,
     changes: dict[str, Any] | None = None,
@@ -140,7 +150,9 @@ def record(
     actor_label: str = "",
 ) -> AuditLog:
     """Append a record to the log (chained, under the chain's lock until the caller's transaction
-    ends). ``actor_label`` names who acted when there is no user (a management command)."""
+    ends). ``actor_label`` names who acted when there is no user (a management command).
+    ``action`` is a declared event (core.registry.register_audit_events); any other is a ValueError."""
+    check_event(str(action))
     entry = AuditLog(
         actor_id=actor.pk if actor is not None and actor.pk else None,
         actor_label=(actor.get_username() if actor is not None else actor_label) or "",

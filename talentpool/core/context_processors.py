@@ -1,47 +1,38 @@
-"""The navigation bar: which sections each role sees."""
+"""The navigation bar: the tabs the apps declared (core.registry.register_menu) that the user's
+role sees, in their order, the one whose views the page belongs to marked active."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest
 from django.urls import reverse
-from django.utils.translation import gettext_lazy as _
+from django.utils.functional import Promise
 
-from .roles import Role
+from .registry import menu_for
+
+
+@dataclass(frozen=True)
+class NavItem:
+    key: str
+    label: str | Promise
+    url: str
+    active: bool
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
-    items: list[tuple[str, str]] = []
-    if user is not None and user.is_authenticated:
-        if user.is_admin or user.role == Role.LEADER:
-            items = [
-                (_("Workers"), reverse("registry:worker_list")),
-                (_("Enterprises"), reverse("registry:enterprise_list")),
-                (_("Certificates"), reverse("registry:certificate_list")),
-                (_("Honours"), reverse("registry:honour_list")),
-            ]
-            if user.is_admin:
-                items += [
-                    (_("Import"), reverse("core:import_start")),
-                    (_("Jobs"), reverse("core:job_list")),
-                    (_("Audit log"), reverse("core:audit_log")),
-                ]
-                if user.is_staff:
-                    items.append((_("Settings"), reverse("admin:index")))
-        elif user.role == Role.OPERATOR:
-            items = [
-                (_("My enterprise"), reverse("registry:enterprise_home")),
-                (_("Workers"), reverse("registry:worker_list")),
-                (_("Certificates"), reverse("registry:certificate_list")),
-                (_("Honours"), reverse("registry:honour_list")),
-                (_("Import"), reverse("core:import_start")),
-                (_("Jobs"), reverse("core:job_list")),
-            ]
-        elif user.role == Role.WORKER:
-            items = [(_("My profile"), reverse("registry:my_profile"))]
+    match = getattr(request, "resolver_match", None)
+    view_name = match.view_name if match is not None else ""
+    items = []
+    active_seen = False
+    for item in menu_for(user):
+        # one active tab: the first (in menu order) whose views the page belongs to
+        active = not active_seen and bool(view_name) and item.matches(view_name)
+        active_seen = active_seen or active
+        items.append(NavItem(item.key, item.label, reverse(item.url_name), active))
     return {
         "nav_items": items,
         "programme_name": settings.PROGRAMME_NAME,

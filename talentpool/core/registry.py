@@ -184,17 +184,31 @@ def register_audit_events(events: Mapping[str, str | Promise], *, legacy: Mappin
     ``legacy`` maps the undotted names of records already written (the chain hashes them, so
     they are never rewritten) to the dotted event they stand for."""
     for name, label in events.items():
+        name = str(name)  # a StrEnum member is stored as its plain value
         if not EVENT_NAME.match(name):
             raise ValueError(f"audit event {name!r} is not a dotted name such as 'app.noun.verb'")
         if name in _events.labels and str(_events.labels[name]) != str(label):
             raise ValueError(f"audit event {name!r} is declared twice")
         _events.labels[name] = label
     for old, new in (legacy or {}).items():
-        _events.legacy[old] = new
+        if str(new) not in _events.labels:
+            raise ValueError(f"legacy audit name {old!r} stands for {new!r}, which is not declared")
+        _events.legacy[str(old)] = str(new)
 
 
 def is_audit_event(name: str) -> bool:
+    """A name records may carry: a declared event or a legacy name of one."""
     return name in _events.labels or name in _events.legacy
+
+
+def is_declared_event(name: str) -> bool:
+    """A name new records may be written with: a declared dotted event (never a legacy name)."""
+    return name in _events.labels
+
+
+def canonical_event(name: str) -> str:
+    """The dotted event a stored name stands for (a legacy name's event; else the name itself)."""
+    return _events.legacy.get(name, name)
 
 
 def audit_event_label(name: str) -> str:

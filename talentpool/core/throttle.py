@@ -12,13 +12,15 @@ from typing import Any
 from django.utils import timezone
 
 from .models import AuditLog
+from .registry import names_for_event
 
 
 def recent_action_times(actor: Any, action: str, *, within: timedelta, limit: int) -> list[datetime]:
     """The times of ``actor``'s last ``limit`` audit records of ``action`` within ``within``,
-    newest first. One query on the audit log."""
+    newest first, counting records written under the event's legacy name too. One query on the
+    audit log."""
     return list(
-        AuditLog.objects.filter(actor_id=actor.pk, action=action, at__gte=timezone.now() - within)
+        AuditLog.objects.filter(actor_id=actor.pk, action__in=names_for_event(action), at__gte=timezone.now() - within)
         .order_by("-at")
         .values_list("at", flat=True)[:limit]
     )

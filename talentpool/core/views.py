@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import django_filters
 import django_tables2 as tables
 from django.conf import settings
 from django.contrib import messages
@@ -11,7 +10,6 @@ from django.shortcuts import get_object_or_404, redirect, render, resolve_url
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext
-from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 from django_filters.views import FilterView
@@ -20,6 +18,7 @@ from django_otp.plugins.otp_static.models import StaticDevice
 from django_tables2.views import SingleTableMixin
 
 from . import twofactor
+from .audit_filters import AuditFilter
 from .auth import (
     LockoutAuthenticationForm,
     complete_sign_in,
@@ -28,10 +27,9 @@ from .auth import (
     record_refused_while_locked,
     render_locked,
 )
-from .forms import style_fields
 from .jobs import describe_job, fail_dead_jobs, job_page
-from .models import AuditAction, AuditLog, Job, JobStatus, User
-from .roles import Role
+from .models import AuditLog, Job, JobStatus, User
+from .registry import start_page_for
 
 
 class LoginView(auth_views.LoginView):
@@ -191,13 +189,10 @@ def reset_two_factor(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    user = request.user
-    if user.is_admin or user.role == Role.LEADER:  # type: ignore[union-attr]
-        return redirect("registry:worker_list")
-    if user.role == Role.OPERATOR:  # type: ignore[union-attr]
-        return redirect("registry:enterprise_home")
-    if user.role == Role.WORKER:  # type: ignore[union-attr]
-        return redirect("registry:my_profile")
+    """The start page an app declared for the user's role (core.registry), else core's own."""
+    url_name = start_page_for(request.user)
+    if url_name is not None:
+        return redirect(url_name)
     return render(request, "core/home_expert.html")
 
 
@@ -239,21 +234,6 @@ def job_result(request: HttpRequest, pk: int) -> FileResponse:
     except (OSError, ValueError):  # purged meanwhile, or not readable with the configured key
         raise Http404 from None
     return FileResponse(result, as_attachment=True, filename=name)
-
-
-class AuditFilter(django_filters.FilterSet):
-    actor_label = django_filters.CharFilter(label=_("user"), lookup_expr="icontains")
-    action = django_filters.ChoiceFilter(label=_("action"), choices=AuditAction.choices)
-    object_repr = django_filters.CharFilter(label=_("object"), lookup_expr="icontains")
-    at = django_filters.DateFromToRangeFilter(label=_("time"))
-
-    class Meta:
-        model = AuditLog
-        fields = ["actor_label", "action", "object_repr", "at"]
-
-    def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
-        super().__init__(*args, **kwargs)
-        style_fields(self.form.fields, small=True)
 
 
 class AuditTable(tables.Table):

@@ -1,7 +1,10 @@
 """A synthetic district for demos and benchmarks, modelled on Nanxun (南浔区, SPEC §1).
 
-Everything is drawn from one seeded ``random.Random``, so the same seed gives the same
-enterprises, names, ID numbers and histories. Rows are built in Python and written with
+Three demo steps (core.demo, declared in RegistryConfig.ready()): ``registry.enterprises``,
+``registry.workers`` (with their employments, certificates and honours) and ``registry.users``
+(one demo login per role). Each step draws from its own seeded ``random.Random``
+(``context.random``), so the same seed gives the same enterprises, names, ID numbers and
+histories, whatever other apps add. Rows are built in Python and written with
 ``bulk_create`` in batches inside one transaction: no per-row services, no audit records (the
 load itself is a single administrative act). The derived and encrypted worker fields are set by
 ``services._apply_fields``, the same code the services use.
@@ -17,9 +20,10 @@ from datetime import date, timedelta
 from typing import TypeVar
 
 from django.contrib.auth import password_validation
-from django.db import transaction
 from django.utils import timezone
 
+from talentpool.core.demo import DEFAULT_ENTERPRISES, DEFAULT_SEED, DEMO_PASSWORD, SCALES, DemoContext, DemoLogin
+from talentpool.core.demo import load as load_steps
 from talentpool.core.models import Job, User
 from talentpool.core.roles import Role
 from talentpool.rules.idnumber import compute_check_char
@@ -34,10 +38,7 @@ from .services import _apply_fields
 
 T = TypeVar("T")
 
-DEFAULT_SEED = 2018
-DEMO_PASSWORD = "Demo-2026-pass"
-SCALES: dict[str, int] = {"demo": 6_000, "district": 100_000}
-DEFAULT_ENTERPRISES = 430
+__all__ = ["DEFAULT_ENTERPRISES", "DEFAULT_SEED", "DEMO_PASSWORD", "SCALES", "DemoLogin"]  # re-exported
 BATCH = 2_000
 
 EXAMPLE_NAME = "慎建民"
@@ -176,15 +177,6 @@ PRINCIPAL_ISSUER = "浙江省人力资源和社会保障厅"
 NEW_CERTIFICATES_FROM = date(2020, 1, 1)
 
 
-@dataclass(frozen=True)
-class DemoLogin:
-    username: str
-    role: str
-    full_name: str
-    organisation: str
-    bound_to: str
-
-
 @dataclass
 class DemoSummary:
     enterprises: int = 0
@@ -221,11 +213,12 @@ def _batches(items: list[T], size: int = BATCH) -> Iterator[list[T]]:
 
 
 class DistrictBuilder:
-    """Draws the district. ``build`` writes it; the helpers are deterministic given the seed."""
+    """Draws the district: ``build_enterprises`` then ``build_workers`` write it; the helpers are
+    deterministic given ``rng``, which each demo step sets to its own stream."""
 
-    def __init__(self, *, workers: int, seed: int = DEFAULT_SEED, enterprises: int = DEFAULT_ENTERPRISES,
+    def __init__(self, *, workers: int, rng: random.Random, enterprises: int = DEFAULT_ENTERPRISES,
                  today: date | None = None, progress: Callable[[str], None] | None = None) -> None:
-        self.rng = random.Random(seed)
+        self.rng = rng
         self.n_workers = max(1, workers)
         self.n_enterprises = max(len(INDUSTRY_PROFILES) + 2, enterprises)
         self.today = today or timezone.localdate()
@@ -555,9 +548,7 @@ class DistrictBuilder:
 
     # --- writing -----------------------------------------------------------------------------
 
-    def build(self) -> DemoSummary:
-        started = time.monotonic()
-        summary = DemoSummary()
+    def build_enterprises(self, summary: DemoSummary) -> None:
         self.make_enterprises()
         for enterprise in self.enterprises:
             enterprise.fill_name_keys()  # pinyin keys (models.PinyinNamed): bulk_create skips save()
@@ -565,6 +556,9 @@ class DistrictBuilder:
             Enterprise.objects.bulk_create(enterprise_batch)
         summary.enterprises = len(self.enterprises)
         self.progress(f"企业 / enterprises: {summary.enterprises}")
+
+    def build_workers(self, summary: DemoSummary) -> None:
+        started = time.monotonic()
         example = self.enterprises[0]
         chunk = 5_000
         done = 0
@@ -602,8 +596,6 @@ class DistrictBuilder:
             summary.certificates += len(certificates)
             summary.honours += len(honours)
             self.progress(f"职工 / workers: {done:,}/{self.n_workers:,} ({time.monotonic() - started:.1f} s)")
-        summary.seconds = time.monotonic() - started
-        return summary
 
 
 # --- users ------------------------------------------------------------------------------------
@@ -686,18 +678,57 @@ def wipe() -> None:
         model.objects.all().delete()  # type: ignore[attr-defined]
 
 
-@transaction.atomic
+# --- the demo steps (core.demo) ----------------------------------------------------------------
+
+BUILDER = "registry.builder"  # context.shared: the district being drawn, from one step to the next
+
+
+def make_enterprises(context: DemoContext) -> None:
+    builder = DistrictBuilder(workers=context.workers, enterprises=context.enterprises, today=context.today,
+                              progress=context.progress, rng=context.random)
+    summary = DemoSummary()
+    builder.build_enterprises(summary)
+    context.shared[BUILDER] = builder
+    context.count("enterprises", summary.enterprises)
+
+
+def make_workers(context: DemoContext) -> None:
+    builder: DistrictBuilder = context.shared[BUILDER]
+    builder.rng = context.random  # the workers' own stream: the enterprises' draws are done
+    summary = DemoSummary()
+    builder.build_workers(summary)
+    for label in ("workers", "employments", "certificates", "honours"):
+        context.count(label, getattr(summary, label))
+
+
+def make_users(context: DemoContext) -> None:
+    context.count("users", len(create_demo_users(context.password)))
+
+
+def declare_demo_steps() -> None:
+    """RegistryConfig.ready(): the registry's part of ``load_demo``. The three steps load and wipe
+    together (``is_loaded``: the demo admin and workers exist)."""
+    from talentpool.core.demo import DemoStep, register_demo_step
+
+    register_demo_step(DemoStep("registry.enterprises", make_enterprises, order=10, is_loaded=is_loaded, wipe=wipe))
+    register_demo_step(DemoStep("registry.workers", make_workers, order=20, after=("registry.enterprises",),
+                                is_loaded=is_loaded))
+    register_demo_step(DemoStep("registry.users", make_users, order=30, after=("registry.workers",),
+                                is_loaded=is_loaded, logins=demo_logins))
+
+
 def load_demo(*, workers: int, seed: int = DEFAULT_SEED, enterprises: int = DEFAULT_ENTERPRISES,
               force: bool = False, today: date | None = None,
               progress: Callable[[str], None] | None = None) -> DemoSummary:
-    """Generate the demo district and its users; a no-op (``created=False``) when already loaded."""
-    if is_loaded() and not force:
-        return DemoSummary(created=False)
-    if force:
-        wipe()
-    builder = DistrictBuilder(workers=workers, seed=seed, enterprises=enterprises, today=today, progress=progress)
-    summary = builder.build()
+    """Every app's demo steps (core.demo.load), summed up as the registry's counts; a no-op
+    (``created=False``) when already loaded."""
     started = time.monotonic()
-    summary.users = len(create_demo_users())
-    summary.seconds += time.monotonic() - started
-    return summary
+    report = load_steps(workers=workers, seed=seed, enterprises=enterprises, force=force, today=today,
+                        progress=progress)
+    counts = report.counts
+    return DemoSummary(
+        enterprises=counts.get("enterprises", 0), workers=counts.get("workers", 0),
+        employments=counts.get("employments", 0), certificates=counts.get("certificates", 0),
+        honours=counts.get("honours", 0), users=counts.get("users", 0), seconds=time.monotonic() - started,
+        created=report.created, counts=dict(counts),
+    )

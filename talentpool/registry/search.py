@@ -31,9 +31,9 @@ from django.utils.translation import gettext as _
 from talentpool.core.audit import record
 from talentpool.core.crypto import lookup_hash
 from talentpool.core.exceptions import ServiceError
-from talentpool.core.models import AuditAction
 from talentpool.core.roles import Action
 from talentpool.core.throttle import recent_action_times, resume_time_label
+from talentpool.registry.events import RegistryEvent
 from talentpool.rules.idnumber import InvalidIdNumber, mask_id_number, normalise_id_text, parse_id_number
 from talentpool.rules.redaction import contains_personal_number, redact
 
@@ -84,7 +84,7 @@ def _id_searches_paused_until(actor: Any) -> datetime | None:
     """When ``actor``'s searches by ID number (the one just recorded included) are back within the
     hourly limit, or None if they are."""
     limit = max(int(settings.ID_SEARCHES_PER_HOUR), 1)
-    recent = recent_action_times(actor, AuditAction.ID_SEARCH, within=ID_SEARCH_WINDOW, limit=limit + 1)
+    recent = recent_action_times(actor, RegistryEvent.ID_SEARCH, within=ID_SEARCH_WINDOW, limit=limit + 1)
     if len(recent) <= limit:
         return None
     return recent[-1] + ID_SEARCH_WINDOW  # then the other ``limit`` leave room for one more
@@ -101,7 +101,7 @@ def search_by_id_number(actor: Any, workers: QuerySet[Any], search: Search) -> l
         with transaction.atomic():
             record(
                 actor,
-                AuditAction.ID_SEARCH,
+                RegistryEvent.ID_SEARCH,
                 found[0] if len(found) == 1 else None,
                 object_repr=f"按身份证号查询：{search['shown']}",
                 changes={"id_number": search["shown"], "matched": bool(found)},
@@ -114,7 +114,7 @@ def search_by_id_number(actor: Any, workers: QuerySet[Any], search: Search) -> l
     except TooManyIdSearches:
         record(
             actor,
-            AuditAction.ID_SEARCH_REFUSED,
+            RegistryEvent.ID_SEARCH_REFUSED,
             object_repr=f"按身份证号查询被拒（过于频繁）：{search['shown']}",
             changes={"id_number": search["shown"]},
         )

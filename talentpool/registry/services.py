@@ -31,6 +31,7 @@ from talentpool.rules.retirement import category_conflict
 from talentpool.rules.skills import recomputed_level
 from talentpool.rules.uscc import validate_uscc
 
+from .events import RegistryEvent
 from .models import Certificate, Employment, Enterprise, Honour, Worker
 
 ENTERPRISE_FIELDS = [
@@ -166,7 +167,7 @@ def refusal_allowance(actor: User) -> tuple[int, datetime | None]:
     if actor.is_admin:
         return 1 << 30, None
     limit = max(int(settings.DUPLICATE_REFUSALS_PER_HOUR), 1)
-    recent = recent_action_times(actor, AuditAction.DUPLICATE_REFUSED, within=REFUSAL_WINDOW, limit=limit)
+    recent = recent_action_times(actor, RegistryEvent.DUPLICATE_REFUSED, within=REFUSAL_WINDOW, limit=limit)
     if len(recent) < limit:
         return limit - len(recent), None
     return 0, recent[-1] + REFUSAL_WINDOW  # then fewer than ``limit`` are left in the window
@@ -184,7 +185,7 @@ def record_refusals(actor: User, refusals: list[dict[str, Any]]) -> None:
     transaction rolled back, so the record stays."""
     for changes in refusals:
         number = changes.get("id_number") or changes.get("certificate_number") or ""
-        record(actor, AuditAction.DUPLICATE_REFUSED, None, object_repr=f"登记被拒（重复）：{number}", changes=changes)
+        record(actor, RegistryEvent.DUPLICATE_REFUSED, None, object_repr=f"登记被拒（重复）：{number}", changes=changes)
 
 
 def _audited_refusals(service: Callable[..., T]) -> Callable[..., T]:

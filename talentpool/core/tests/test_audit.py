@@ -43,7 +43,7 @@ def test_the_audit_log_page_is_for_admins_only(request, admin_user, persona, exp
 def test_the_audit_log_page_filters_by_action(as_admin, admin_user):
     record(admin_user, AuditAction.EXPORT, object_repr="导出记录")
     record(admin_user, AuditAction.REVEAL, object_repr="查看记录", changes={"field": "id_number"})
-    response = as_admin.get("/core/audit/?action=reveal")
+    response = as_admin.get("/core/audit/?action=personal_data.reveal")
     assert [r.object_repr for r in response.context["object_list"]] == ["查看记录"]
     body = response.content.decode()
     assert "查看记录" in body and "导出记录" not in body

@@ -351,6 +351,7 @@ def test_an_imports_bulk_records_chain_between_the_others(admin_user, enterprise
     rows = list(AuditLog.objects.filter(pk__gte=before.pk).order_by("id").values_list(
         "action", "object_repr", "prev_hash", "hash"))
     assert [(a, r) for a, r, _, _ in rows] == [
-        ("export", "导入前"), ("create", "沈建国"), ("create", "陈丽"), ("import", "导入职工（含任职）：t.xlsx")]
+        ("data.export", "导入前"), ("record.create", "沈建国"), ("record.create", "陈丽"),
+        ("data.import", "导入职工（含任职）：t.xlsx")]
     assert [p for _, _, p, _ in rows[1:]] == [h for _, _, _, h in rows[:-1]]
     assert verify() == f"审计日志完整：共 {AuditLog.objects.count()} 条记录，链校验通过。"

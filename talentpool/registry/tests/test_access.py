@@ -203,7 +203,7 @@ def test_delete_answers_by_role_and_scope_and_refusals_delete_nothing(client_of,
         assert AuditLog.objects.count() == audit
     else:
         assert Certificate.objects.count() + Honour.objects.count() == sum(counts) - 1
-        assert AuditLog.objects.filter(action="delete").count() == 1
+        assert AuditLog.objects.filter(action="record.delete").count() == 1
 
 
 @pytest.mark.parametrize("url", ["/registry/certificates/{ca}/delete/", "/registry/honours/{ha}/delete/",

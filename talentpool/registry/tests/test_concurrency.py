@@ -18,6 +18,7 @@ from talentpool.core.imports.validate import validate_sheet
 from talentpool.core.imports.write import write_outcome
 from talentpool.core.models import AuditAction, AuditLog
 from talentpool.registry import services
+from talentpool.registry.events import RegistryEvent
 from talentpool.registry.models import Certificate, Employment, Enterprise, Honour, Worker
 
 from .conftest import KNOWN_ID
@@ -73,7 +74,7 @@ def test_a_registration_that_loses_the_race_is_refused_not_a_database_error(
     assert list(Worker.objects.values_list("name", flat=True)) == ["先到者"]
     assert Employment.objects.filter(enterprise=enterprise_b).count() == 0
     assert AuditLog.objects.filter(action=AuditAction.CREATE).count() == 0
-    refusals = AuditLog.objects.filter(action=AuditAction.DUPLICATE_REFUSED).count()
+    refusals = AuditLog.objects.filter(action=RegistryEvent.DUPLICATE_REFUSED).count()
     assert refusals == (1 if persona == "operator_b" else 0)
 
 
@@ -213,7 +214,7 @@ def test_two_simultaneous_api_registrations_of_one_person_end_in_one_worker_and_
     assert loser.json() == {"detail": NEUTRAL}
     assert Worker.objects.filter(id_number_hash=services.lookup_hash(NEW_ID)).count() == 1
     assert Employment.objects.count() == 1
-    assert AuditLog.objects.filter(action=AuditAction.DUPLICATE_REFUSED).count() == 1
+    assert AuditLog.objects.filter(action=RegistryEvent.DUPLICATE_REFUSED).count() == 1
 
 
 @pytest.mark.django_db(transaction=True)

@@ -16,8 +16,9 @@ import pytest
 
 from talentpool.core import throttle
 from talentpool.core.exceptions import ServiceError
-from talentpool.core.models import AuditAction, AuditLog
+from talentpool.core.models import AuditLog
 from talentpool.registry import services
+from talentpool.registry.events import RegistryEvent
 from talentpool.registry.models import Certificate, Employment, Worker
 
 from .conftest import KNOWN_ID
@@ -50,7 +51,7 @@ def _api(client, enterprise, id_number, **overrides):  # type: ignore[no-untyped
 
 
 def _refusals() -> list[dict]:
-    return list(AuditLog.objects.filter(action=AuditAction.DUPLICATE_REFUSED).order_by("id").values_list(
+    return list(AuditLog.objects.filter(action=RegistryEvent.DUPLICATE_REFUSED).order_by("id").values_list(
         "changes", flat=True))
 
 
@@ -80,7 +81,7 @@ def test_the_form_refuses_an_id_number_of_another_enterprise_with_the_neutral_me
     assert response.context["form"].non_field_errors() == [NEUTRAL]
     _leak_free(response.content.decode(), worker_a)
     assert _state() == before
-    log = AuditLog.objects.get(action=AuditAction.DUPLICATE_REFUSED)
+    log = AuditLog.objects.get(action=RegistryEvent.DUPLICATE_REFUSED)
     assert (log.actor, log.object_repr) == (operator_b, f"登记被拒（重复）：{worker_a.id_number_masked}")
     assert log.changes == {"id_number": worker_a.id_number_masked, "reason": "employed_elsewhere"}
     assert worker_a.id_number not in json.dumps(log.changes)
@@ -271,7 +272,7 @@ def test_the_pause_ends_when_the_oldest_refusal_is_an_hour_old(settings, operato
         services.register_worker(id_number=worker_a.id_number, **register)
     with pytest.raises(services.TooManyRefusals) as paused:
         services.register_worker(id_number=NEW_ID, **register)
-    first = AuditLog.objects.get(action=AuditAction.DUPLICATE_REFUSED).at
+    first = AuditLog.objects.get(action=RegistryEvent.DUPLICATE_REFUSED).at
     assert paused.value.until == first + timedelta(hours=1)
     later = first + timedelta(hours=1, seconds=1)
     monkeypatch.setattr(throttle.timezone, "now", lambda: later)

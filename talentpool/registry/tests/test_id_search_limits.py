@@ -22,6 +22,7 @@ from talentpool.core import throttle
 from talentpool.core.crypto import lookup_hash
 from talentpool.core.models import AuditAction, AuditLog
 from talentpool.registry import search
+from talentpool.registry.events import RegistryEvent
 from talentpool.registry.models import Worker
 
 from .conftest import KNOWN_ID
@@ -53,7 +54,7 @@ CANDIDATES = _candidates()
 def _refusal(actor: Any) -> str:
     """The exact message: the oldest counted search leaves the hour at ``until``, shown rounded up
     to the minute."""
-    oldest = AuditLog.objects.filter(actor=actor, action=AuditAction.ID_SEARCH).order_by("at")[0].at
+    oldest = AuditLog.objects.filter(actor=actor, action=RegistryEvent.ID_SEARCH).order_by("at")[0].at
     until = timezone.localtime(oldest + timedelta(hours=1))
     if until.second or until.microsecond:
         until = until.replace(second=0, microsecond=0) + timedelta(minutes=1)
@@ -61,11 +62,11 @@ def _refusal(actor: Any) -> str:
 
 
 def _searches(actor: Any) -> list[AuditLog]:
-    return list(AuditLog.objects.filter(actor=actor, action=AuditAction.ID_SEARCH).order_by("id"))
+    return list(AuditLog.objects.filter(actor=actor, action=RegistryEvent.ID_SEARCH).order_by("id"))
 
 
 def _refused(actor: Any) -> list[dict[str, Any]]:
-    return [log.changes for log in AuditLog.objects.filter(actor=actor, action=AuditAction.ID_SEARCH_REFUSED)]
+    return [log.changes for log in AuditLog.objects.filter(actor=actor, action=RegistryEvent.ID_SEARCH_REFUSED)]
 
 
 def _list_search(client: Client, number: str, path: str = "/registry/workers/") -> Any:

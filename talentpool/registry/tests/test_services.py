@@ -266,8 +266,8 @@ def test_delete_certificate_and_honour_are_audited(operator_a, cert_a, honour_a)
     services.delete_honour(honour_a, actor=operator_a)
     assert Certificate.objects.count() == 0 and Honour.objects.count() == 0
     assert list(AuditLog.objects.order_by("id").values_list("action", "object_repr", "object_id")) == [
-        ("delete", "慎建民 S000033050000003000001", str(cert_pk)),
-        ("delete", f"慎建民 {honour_text}", str(honour_pk)),
+        ("record.delete", "慎建民 S000033050000003000001", str(cert_pk)),
+        ("record.delete", f"慎建民 {honour_text}", str(honour_pk)),
     ]
 
 

@@ -1,8 +1,9 @@
-"""``manage.py load_demo``: a synthetic Nanxun district and one demo login per role.
+"""``manage.py load_demo``: a synthetic Nanxun district and one demo login per role, written by
+the demo steps every app declares (core.demo).
 
     manage.py load_demo                      # ~6,000 workers; skipped if already loaded
     manage.py load_demo --scale district     # ~100,000 workers, for benchmarks
-    manage.py load_demo --force              # wipe the registry and generate again
+    manage.py load_demo --force              # wipe the demo data and generate again
     manage.py load_demo --logins-only        # print the demo logins and exit
 """
 
@@ -16,7 +17,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db.models import ProtectedError
 
-from talentpool.registry import demo
+from talentpool.core import demo
 
 
 def _width(text: str) -> int:
@@ -36,7 +37,7 @@ class Command(BaseCommand):
         parser.add_argument("--workers", type=int, default=None, help="number of workers (overrides --scale)")
         parser.add_argument("--enterprises", type=int, default=demo.DEFAULT_ENTERPRISES)
         parser.add_argument("--seed", type=int, default=demo.DEFAULT_SEED)
-        parser.add_argument("--force", action="store_true", help="wipe registry data and generate again")
+        parser.add_argument("--force", action="store_true", help="wipe the demo data and generate again")
         parser.add_argument("--logins-only", action="store_true", help="only print the demo logins")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -52,21 +53,17 @@ class Command(BaseCommand):
         self.stdout.write(f"生成演示区 / generating the demo district: {workers:,} workers, "
                           f"{options['enterprises']} enterprises, seed {options['seed']}")
         try:
-            summary = demo.load_demo(
+            report = demo.load(
                 workers=workers, seed=options["seed"], enterprises=options["enterprises"], force=options["force"],
                 progress=lambda message: self.stdout.write("  " + message),
             )
         except ProtectedError as exc:
             raise CommandError(
-                "registry data is referenced by other records (nominations, titles …): "
+                "demo data is referenced by other records (nominations, titles …): "
                 "use a fresh database (delete var/) instead of --force"
             ) from exc
         elapsed = time.monotonic() - started
-        self.stdout.write(self.style.SUCCESS(
-            f"完成 / done: {summary.enterprises:,} enterprises, {summary.workers:,} workers, "
-            f"{summary.employments:,} employments, {summary.certificates:,} certificates, "
-            f"{summary.honours:,} honours, {summary.users} users in {elapsed:.1f} s"
-        ))
+        self.stdout.write(self.style.SUCCESS(f"完成 / done: {report.summary} in {elapsed:.1f} s"))
         self.print_logins()
 
     def print_logins(self) -> None:
