@@ -17,7 +17,9 @@ from .accounts import enterprise_model, username_taken, worker_model
 from .auth import FAILURE_REASONS
 from .forms import DateInput, DateRange, FastSelect, StyledFormMixin, ValueChoices, style_fields
 from .models import AuditAction, AuditLog, CalendarDay, HonourTier, ProgrammeSettings, User
+from .registry import picker_source
 from .roles import Role
+from .widgets import TypeaheadSelect
 
 # Accounts -------------------------------------------------------------------------------------
 
@@ -48,27 +50,44 @@ class AccountFilter(django_filters.FilterSet):
         )
 
 
+class PickedChoiceField(forms.ModelChoiceField):
+    """A record chosen with the type-ahead picker: its number (the picker, with JavaScript) or its
+    exact name (typed, without)."""
+
+    def to_python(self, value: Any) -> Any:
+        if value in self.empty_values:
+            return None
+        text = str(value).strip()
+        if text.isascii() and text.isdigit():
+            return super().to_python(text)
+        found = self.queryset.filter(name=text).first() if self.queryset is not None else None
+        if found is None:
+            raise forms.ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return found
+
+
 def _enterprise_field() -> forms.ModelChoiceField:
-    """The enterprise picker: every enterprise by name, rendered fast (430 options). A type-ahead
-    picker (core.widgets, being built for the enterprise and occupation fields) replaces the plain
-    <select> when it lands."""
+    """The enterprise picker, in the enterprises' own order (pinyin): the type-ahead picker over the
+    search the enterprises' app declared (core.registry.register_picker), else a <select> of every
+    enterprise rendered fast. Choosing one reloads the worker choices (htmx; without it, saving
+    does)."""
+    model = enterprise_model()
+    help_text = _("Required for an enterprise operator; for a worker's account, choose the worker's enterprise first.")
+    reload = {"hx-get": reverse_lazy("sysadmin:account_worker_choices"), "hx-target": "#id_worker"}
+    source = picker_source(model)
+    if source is not None:
+        return PickedChoiceField(
+            label=_("enterprise"), queryset=model._default_manager.all(), required=False, help_text=help_text,
+            error_messages={
+                "invalid_choice": _("No enterprise has that name: type its full name or pick it from the list.")
+            },
+            widget=TypeaheadSelect(source, attrs={
+                **reload, "hx-trigger": "change from:closest .typeahead", "hx-include": "closest .typeahead"}),
+        )
     field = forms.ModelChoiceField(
-        label=_("enterprise"),
-        queryset=enterprise_model()._default_manager.order_by("name"),
-        required=False,
-        help_text=_(
-            "Required for an enterprise operator; for a worker's account, choose the worker's enterprise first."
-        ),
+        label=_("enterprise"), queryset=model._default_manager.all(), required=False, help_text=help_text
     )
-    field.widget = FastSelect(
-        attrs={
-            # choosing an enterprise reloads the worker choices (htmx; without it, saving does)
-            "hx-get": reverse_lazy("sysadmin:account_worker_choices"),
-            "hx-target": "#id_worker",
-            "hx-trigger": "change",
-        },
-        choices=ValueChoices(field, "name"),
-    )
+    field.widget = FastSelect(attrs={**reload, "hx-trigger": "change"}, choices=ValueChoices(field, "name"))
     return field
 
 
@@ -89,6 +108,18 @@ def workers_without_account(enterprise_pk: Any, *, keep: Any = None) -> QuerySet
     if keep is not None:
         chosen = chosen | workers.filter(pk=keep.pk)
     return chosen
+
+
+def enterprise_number(value: Any) -> str:
+    """The enterprise a form or the worker-choice request names: the picker's number, or an exact
+    name typed without JavaScript; "" for none."""
+    text = str(value or "").strip()
+    if text.isascii() and text.isdigit():
+        return text
+    if not text:
+        return ""
+    pk = enterprise_model()._default_manager.filter(name=text).values_list("pk", flat=True).first()
+    return str(pk) if pk is not None else ""
 
 
 class AccountForm(StyledFormMixin, forms.Form):
@@ -116,7 +147,7 @@ class AccountForm(StyledFormMixin, forms.Form):
         self.fields["enterprise"] = _enterprise_field()
         keep = account.worker if account is not None and account.worker_id else None
         if self.is_bound:
-            enterprise_pk = self.data.get("enterprise") or ""
+            enterprise_pk = enterprise_number(self.data.get("enterprise") or "")
         else:
             enterprise_pk = self.initial.get("enterprise") or ""
             if keep is not None and not enterprise_pk:  # a worker's account opens on the worker's employer

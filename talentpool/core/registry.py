@@ -3,7 +3,8 @@
 Core knows no domain app. An app declares, in its ``AppConfig.ready()``:
 
 - its menu entries (``register_menu``) and the start page of a role (``register_start_page``);
-- its pages of 系统管理, the admin's settings (``register_admin_link``);
+- its pages of 系统管理, the admin's settings (``register_admin_link``), and the search behind the
+  type-ahead picker of its records, for other apps' forms (``register_picker``);
 - its API routes on the one API root (``register_api``);
 - its audit events, by dotted name (``register_audit_events``): no migration per new event;
 - its import kinds (``core.imports``) and demo steps (``core.demo``).
@@ -111,6 +112,26 @@ def register_admin_link(*links: AdminLink) -> None:
 
 def admin_links() -> list[AdminLink]:
     return sorted(_admin_links.values(), key=lambda link: (link.order, link.key))
+
+
+# Pickers --------------------------------------------------------------------------------------
+
+_pickers: dict[str, str] = {}
+
+
+def register_picker(model_label: str, source: str) -> None:
+    """The JSON search (a URL name) behind the type-ahead picker of a model (core.widgets), for
+    forms of other apps that choose one of its records: ``register_picker("registry.Enterprise",
+    "registry:enterprise_search")``."""
+    if _pickers.get(model_label, source) != source:
+        raise ValueError(f"picker of {model_label!r} is declared twice")
+    _pickers[model_label] = source
+
+
+def picker_source(model: Any) -> str | None:
+    """The search URL name registered for a model (its class or ``"app_label.Model"``), or None."""
+    label = model if isinstance(model, str) else model._meta.label
+    return _pickers.get(label)
 
 
 # Start pages ----------------------------------------------------------------------------------

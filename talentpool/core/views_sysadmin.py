@@ -48,6 +48,7 @@ from .forms_sysadmin import (
     OwnPasswordChangeForm,
     PasswordResetForm,
     ProgrammeSettingsForm,
+    enterprise_number,
 )
 from .models import AuditLog, CalendarDay, CalendarYear, User, UserSession
 from .registry import admin_links, names_for_event
@@ -243,8 +244,8 @@ def account_active(request: HttpRequest, pk: int) -> HttpResponse:
 @admin_only
 def account_worker_choices(request: HttpRequest) -> HttpResponse:
     """The worker <option>s for the enterprise chosen on the account form (htmx)."""
-    enterprise = request.GET.get("enterprise", "")
-    form = AccountForm(initial={"enterprise": enterprise if enterprise.isdigit() else ""})
+    numbers = [enterprise_number(value) for value in request.GET.getlist("enterprise")]
+    form = AccountForm(initial={"enterprise": next((n for n in reversed(numbers) if n), "")})
     field = form.worker_field
     workers = field.queryset if field.queryset is not None else []
     options = [("", str(field.empty_label)), *((str(w.pk), field.label_from_instance(w)) for w in workers)]

@@ -12,6 +12,7 @@ from django.test import Client
 
 from talentpool.conftest import PASSWORD, client_for
 from talentpool.core import programme
+from talentpool.core import registry as core_registry
 from talentpool.core.accounts import deactivate, describe_user_agent
 from talentpool.core.exceptions import ServiceError
 from talentpool.core.models import AuditLog, CalendarDay, CalendarYear, HonourTier, ProgrammeSettings, User, UserSession
@@ -214,6 +215,22 @@ def test_a_worker_account_is_bound_to_a_worker_without_one(as_admin, enterprise_
     response = _create(as_admin, username="shen2", role=Role.WORKER, enterprise=enterprise_a.pk)
     assert response.context["form"].non_field_errors() == ["职工账号必须绑定该职工的档案。"]
     assert not User.objects.filter(username="shen2").exists()
+
+
+def test_with_a_picker_declared_the_enterprise_is_typed_or_picked(as_admin, monkeypatch, enterprise_a, worker_a):
+    monkeypatch.setitem(core_registry._pickers, "registry.Enterprise", "registry:enterprise_search")
+    page = as_admin.get("/system/accounts/new/").content.decode()
+    assert 'data-typeahead="/registry/enterprises/search/"' in page
+    assert '<select name="enterprise"' not in page
+    choices = as_admin.get("/system/accounts/worker-choices/", {"enterprise": enterprise_a.name}).content.decode()
+    assert f'value="{worker_a.pk}"' in choices  # the name typed without JavaScript
+
+    response = _create(as_admin, enterprise="没有这家企业")
+    assert response.context["form"].errors["enterprise"] == ["没有这个名称的企业：请输入企业全称，或从列表中选择。"]
+    assert _create(as_admin, enterprise=enterprise_a.name).status_code == 302  # typed
+    assert _create(as_admin, username="op_picked", enterprise=str(enterprise_a.pk)).status_code == 302  # picked
+    assert list(User.objects.filter(username__startswith="op_").values_list("enterprise", flat=True)) == [
+        enterprise_a.pk, enterprise_a.pk]
 
 
 def test_the_account_list_filters_by_role_activity_and_text(as_admin, operator_a, operator_b, leader, expert):
