@@ -23,10 +23,8 @@ def audit_retention(app_configs: Any, **kwargs: Any) -> list[CheckMessage]:
 
 @register(deploy=True)
 def demo_secrets(app_configs: Any, **kwargs: Any) -> list[CheckMessage]:
-    from talentpool.settings import DEMO_SECRET_KEY
-
     problems: list[CheckMessage] = []
-    if settings.SECRET_KEY == DEMO_SECRET_KEY:
+    if settings.SECRET_KEY == settings.DEMO_SECRET_KEY:  # the settings module's demo default
         problems.append(Warning("TALENTPOOL_SECRET_KEY is the demo key.", id="talentpool.W001"))
     if settings.ENCRYPTION_KEY_IS_DERIVED:
         problems.append(
