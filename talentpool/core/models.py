@@ -93,6 +93,8 @@ class AuditAction(models.TextChoices):
     REVEAL = "personal_data.reveal", _("viewed personal data")
     IMPORT = "data.import", _("imported")
     EXPORT = "data.export", _("exported")
+    # an export holding personal data in full (an admin's round-trip workbook): an export and a reveal
+    EXPORT_REVEAL = "data.export_reveal", _("exported personal data in full")
     LOGIN = "auth.login", _("logged in")
     LOGIN_FAILED = "auth.login_failed", _("failed to log in")
     LOCKED = "auth.locked", _("locked out")

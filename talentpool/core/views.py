@@ -7,6 +7,7 @@ from django.contrib.auth import login as auth_login
 from django.contrib.auth import views as auth_views
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render, resolve_url
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext
@@ -17,7 +18,7 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_tables2.views import SingleTableMixin
 
-from . import twofactor
+from . import audit_display, twofactor
 from .audit_filters import AuditFilter
 from .auth import (
     LockoutAuthenticationForm,
@@ -237,12 +238,25 @@ def job_result(request: HttpRequest, pk: int) -> FileResponse:
 
 
 class AuditTable(tables.Table):
+    """The log in Chinese (core.audit_display): field and choice labels, masked personal numbers."""
+
     at = tables.DateTimeColumn(format="Y-m-d H:i:s")
-    changes = tables.TemplateColumn(template_name="core/_audit_changes.html", orderable=False)
+    action = tables.Column()
+    object_repr = tables.Column()
+    changes = tables.Column(orderable=False, empty_values=())
 
     class Meta:
         model = AuditLog
         fields = ["at", "actor_label", "action", "object_repr", "changes", "ip_address"]
+
+    def render_action(self, record: AuditLog) -> str:
+        return audit_display.action_label(record.action, record.get_action_display())
+
+    def render_object_repr(self, value: str) -> str:
+        return audit_display.object_label(value)
+
+    def render_changes(self, record: AuditLog) -> str:
+        return render_to_string("core/_audit_changes.html", {"changes": audit_display.record_changes(record)})
 
 
 class AuditLogView(SingleTableMixin, FilterView):
@@ -250,7 +264,7 @@ class AuditLogView(SingleTableMixin, FilterView):
     table_class = AuditTable
     filterset_class = AuditFilter
     template_name = "core/audit_log.html"
-    paginate_by = 50
+    table_pagination = {"per_page": 50}  # the table paginates; the ListView must not count again
 
     def dispatch(self, request: HttpRequest, *args, **kwargs):  # type: ignore[no-untyped-def]
         if not request.user.is_authenticated or not request.user.is_admin:  # type: ignore[union-attr]

@@ -8,6 +8,7 @@ class RegistryConfig(AppConfig):
     verbose_name = _("Talent registry")
 
     def ready(self) -> None:
+        from talentpool.core.audit_display import register_change_labels
         from talentpool.core.registry import (
             MenuItem,
             StartPage,
@@ -25,6 +26,7 @@ class RegistryConfig(AppConfig):
         kinds.register()  # the import kinds (core.imports): enterprises, workers, certificates, honours
 
         register_audit_events(events.EVENTS, legacy=events.LEGACY)
+        register_change_labels(events.CHANGE_LABELS)
 
         register_api("enterprises", api.EnterpriseViewSet, basename="enterprise")
         register_api("workers", api.WorkerViewSet, basename="worker")

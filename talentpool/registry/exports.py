@@ -1,149 +1,26 @@
-"""Excel export of any filtered list (the format the offices live in).
+"""The registry's exports beyond what the lists' tables give (core.exports exports every list
+from its table): the audit's view of a list's filters, and the admins' round-trip workbooks.
 
-Rows are streamed from the database in chunks into xlsxwriter's constant-memory mode, so a
-100,000-row export stays small in memory. Every export is audited (what, how many rows)."""
+A round-trip workbook has the columns of the list's import (imports.schema: the same headers,
+order and labels as the import template) and holds ID numbers and phones in full, so that the
+import accepts it back unchanged: validated, it has no errors, and imported in update mode it
+changes nothing. Only admins get it (core.lists), and each one is an audited reveal."""
 
 from __future__ import annotations
 
-import io
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from collections.abc import Callable
 from typing import Any
 
-import xlsxwriter
-from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
-from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.db.models import Prefetch, QuerySet
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
-from talentpool.core.audit import record
-from talentpool.core.models import AuditAction
+from talentpool.core.exports import ExportColumn, FullExport, import_columns
 from talentpool.rules.idnumber import mask_id_number
 
-from .privacy import birth_year
+from .imports.schema import CERTIFICATES, ENTERPRISES, HONOURS, WORKERS
+from .models import Certificate, Employment, Enterprise, Honour, Worker
 from .search import is_token, shown_terms
-
-
-@dataclass(frozen=True)
-class Column:
-    header: str
-    value: Callable[[Any], Any]
-    width: int = 14
-
-
-def _display(obj: Any, field: str) -> str:
-    return str(getattr(obj, f"get_{field}_display")() or "") if getattr(obj, field) not in (None, "") else ""
-
-
-def _yes_no(value: bool) -> str:
-    return _("yes") if value else _("no")
-
-
-def worker_columns() -> list[Column]:
-    return [
-        Column(_("name"), lambda w: w.name, 10),
-        Column(_("ID number"), lambda w: w.id_number_masked, 22),
-        Column(_("sex"), lambda w: _display(w, "sex"), 6),
-        # the year, never the date: beside the masked ID number it is the whole number (privacy.py)
-        Column(_("birth year"), birth_year, 8),
-        Column(_("phone"), lambda w: w.phone_masked, 14),
-        Column(_("education"), lambda w: _display(w, "education"), 14),
-        Column(_("retirement category"), lambda w: _display(w, "retirement_category"), 18),
-        Column(_("front-line worker"), lambda w: _yes_no(w.is_frontline), 8),
-        Column(_("started work"), lambda w: w.work_start_date, 12),
-        Column(_("skill level"), lambda w: _display(w, "skill_level"), 16),
-        Column(_("occupation"), lambda w: str(w.occupation) if w.occupation_id else "", 20),
-        Column(_("current enterprise"), lambda w: w.current_enterprise.name if w.current_enterprise_id else "", 28),
-        Column(_("industry"), lambda w: w.current_enterprise.industry.name if w.current_enterprise_id else "", 10),
-    ]
-
-
-def enterprise_columns() -> list[Column]:
-    return [
-        Column(_("name"), lambda e: e.name, 30),
-        Column(_("unified social credit code"), lambda e: e.uscc, 22),
-        Column(_("industry"), lambda e: e.industry.name, 10),
-        Column(_("ownership"), lambda e: e.get_ownership_display(), 10),
-        Column(_("above designated size"), lambda e: _yes_no(e.is_above_scale), 8),
-        Column(_("town or street"), lambda e: e.town, 10),
-        Column(_("address"), lambda e: e.address, 30),
-        Column(_("contact person"), lambda e: e.contact_name, 10),
-        Column(_("contact phone"), lambda e: e.contact_phone_masked, 14),
-    ]
-
-
-def _owner_columns() -> list[Column]:
-    """Whose record a row is (certificates, honours): the worker's name, masked ID and employer."""
-    return [
-        Column(_("name"), lambda r: r.worker.name, 10),
-        Column(_("ID number"), lambda r: r.worker.id_number_masked, 22),
-        Column(
-            _("enterprise"), lambda r: r.worker.current_enterprise.name if r.worker.current_enterprise_id else "", 28
-        ),
-    ]
-
-
-def certificate_columns() -> list[Column]:
-    return [
-        *_owner_columns(),
-        Column(_("certificate number"), lambda c: c.number, 26),
-        Column(_("skill level"), lambda c: c.get_level_display(), 16),
-        Column(_("occupation (as printed)"), lambda c: c.occupation_name, 16),
-        Column(_("issuing body"), lambda c: c.issuer, 24),
-        Column(_("issued on"), lambda c: c.issued_on, 12),
-    ]
-
-
-def honour_columns() -> list[Column]:
-    return [
-        *_owner_columns(),
-        Column(_("honour"), lambda h: h.name, 20),
-        Column(_("level"), lambda h: h.get_level_display(), 8),
-        Column(_("awarded on"), lambda h: h.awarded_on, 12),
-        Column(_("awarded by"), lambda h: h.issuer, 24),
-    ]
-
-
-EXPORTS: dict[str, tuple[Callable[[], list[Column]], Callable[[], str], tuple[str, ...]]] = {
-    "workers": (worker_columns, lambda: _("Workers"), ("current_enterprise__industry", "occupation")),
-    "enterprises": (enterprise_columns, lambda: _("Enterprises"), ("industry",)),
-    "certificates": (certificate_columns, lambda: _("Certificates"), ("worker__current_enterprise",)),
-    "honours": (honour_columns, lambda: _("Honours"), ("worker__current_enterprise",)),
-}
-
-
-def write_workbook(columns: list[Column], rows: Iterable[Any], sheet: str) -> bytes:
-    buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, {"constant_memory": True, "in_memory": True, "strings_to_numbers": False})
-    bold = book.add_format({"bold": True, "bg_color": "#F2F2F2", "border": 1})
-    date = book.add_format({"num_format": "yyyy-mm-dd"})
-    ws = book.add_worksheet(sheet[:31])
-    for c, column in enumerate(columns):
-        ws.set_column(c, c, column.width)
-        ws.write_string(0, c, column.header, bold)
-    ws.freeze_panes(1, 0)
-    r = 0
-    for r, obj in enumerate(rows, start=1):
-        for c, column in enumerate(columns):
-            value = column.value(obj)
-            if value is None or value == "":
-                continue
-            if hasattr(value, "isoformat") and not isinstance(value, str):
-                ws.write_datetime(r, c, timezone.datetime(value.year, value.month, value.day), date)
-            else:
-                ws.write_string(r, c, str(value))  # text, so codes keep their leading zeros
-    ws.autofilter(0, 0, max(r, 1), len(columns) - 1)
-    book.close()
-    return buffer.getvalue()
-
-
-def export_rows(kind: str, queryset: QuerySet[Any]) -> tuple[bytes, int, str]:
-    columns_factory, title, related = EXPORTS[kind]
-    # defer(None): the list page loads only its table's columns, the workbook needs every column
-    queryset = queryset.defer(None).select_related(*related).order_by(*queryset.query.order_by or ["pk"])
-    count = queryset.count()
-    content = write_workbook(columns_factory(), queryset.iterator(chunk_size=2000), title())
-    return content, count, title()
 
 
 def audited_filters(request: HttpRequest) -> str:
@@ -157,17 +34,102 @@ def audited_filters(request: HttpRequest) -> str:
     return filters.urlencode(safe="*@")
 
 
-def export_list(request: HttpRequest, kind: str, queryset: QuerySet[Any]) -> HttpResponse:
-    content, count, title = export_rows(kind, queryset)
-    record(
-        request.user,
-        AuditAction.EXPORT,
-        object_repr=f"{title} ({count})",  # type: ignore[arg-type]
-        changes={"kind": kind, "rows": count, "filters": audited_filters(request)},
-    )
-    filename = f"{title}-{timezone.localdate():%Y%m%d}.xlsx"
-    response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    from urllib.parse import quote
+# Round-trip workbooks -----------------------------------------------------------------------
 
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
-    return response
+
+def _current(worker: Worker) -> Employment | None:
+    """The worker's open employment (prefetched as ``open_employments`` by ``_workers``)."""
+    employments = getattr(worker, "open_employments", None)
+    return employments[0] if employments else None
+
+
+def _workers(queryset: QuerySet[Any]) -> QuerySet[Any]:
+    return queryset.defer(None).select_related("occupation", "current_enterprise").prefetch_related(
+        Prefetch("employments", queryset=Employment.objects.filter(end_date__isnull=True), to_attr="open_employments")
+    )
+
+
+def _worker_values() -> dict[str, Callable[[Worker], Any]]:
+    return {
+        "name": lambda w: w.name,
+        "id_number": lambda w: w.id_number,
+        "phone": lambda w: w.phone,
+        "education": lambda w: w.education,
+        "retirement_category": lambda w: w.retirement_category,
+        "is_frontline": lambda w: w.is_frontline,
+        "work_start_date": lambda w: w.work_start_date,
+        "skill_level": lambda w: w.skill_level,
+        "occupation": lambda w: w.occupation.code if w.occupation_id else None,
+        # the credit code: one enterprise whatever its name is spelt like
+        "enterprise": lambda w: w.current_enterprise.uscc if w.current_enterprise_id else None,
+        "employment_start": lambda w: (e.start_date if (e := _current(w)) else None),
+        "position": lambda w: (e.position if (e := _current(w)) else None),
+    }
+
+
+def _enterprise_values() -> dict[str, Callable[[Enterprise], Any]]:
+    return {
+        "name": lambda e: e.name,
+        "uscc": lambda e: e.uscc,
+        "industry": lambda e: e.industry.name,
+        "ownership": lambda e: e.ownership,
+        "is_above_scale": lambda e: e.is_above_scale,
+        "town": lambda e: e.town,
+        "address": lambda e: e.address,
+        "contact_name": lambda e: e.contact_name,
+        "contact_phone": lambda e: e.contact_phone,
+    }
+
+
+def _owner_values() -> dict[str, Callable[[Any], Any]]:
+    """Whose record a certificate or honour is: the worker's ID number (in full) and name."""
+    return {"id_number": lambda r: r.worker.id_number, "name": lambda r: r.worker.name}
+
+
+def _certificate_values() -> dict[str, Callable[[Certificate], Any]]:
+    return _owner_values() | {
+        "number": lambda c: c.number,
+        "level": lambda c: c.level,
+        "occupation_name": lambda c: c.occupation_name,
+        "issuer": lambda c: c.issuer,
+        "issued_on": lambda c: c.issued_on,
+    }
+
+
+def _honour_values() -> dict[str, Callable[[Honour], Any]]:
+    return _owner_values() | {
+        "honour": lambda h: h.name,
+        "level": lambda h: h.level,
+        "awarded_on": lambda h: h.awarded_on,
+        "issuer": lambda h: h.issuer,
+    }
+
+
+def _columns(spec: Any, values: Callable[[], dict[str, Callable[[Any], Any]]]) -> Callable[[], list[ExportColumn]]:
+    return lambda: import_columns(spec.columns, values())
+
+
+WORKERS_FULL = FullExport(
+    title=_("Workers (for import)"),
+    columns=_columns(WORKERS, _worker_values),
+    prepare=_workers,
+    reveal=("id_number", "phone"),
+)
+ENTERPRISES_FULL = FullExport(
+    title=_("Enterprises (for import)"),
+    columns=_columns(ENTERPRISES, _enterprise_values),
+    prepare=lambda queryset: queryset.defer(None).select_related("industry"),
+    reveal=("contact_phone",),
+)
+CERTIFICATES_FULL = FullExport(
+    title=_("Certificates (for import)"),
+    columns=_columns(CERTIFICATES, _certificate_values),
+    prepare=lambda queryset: queryset.defer(None).select_related("worker"),
+    reveal=("worker__id_number",),
+)
+HONOURS_FULL = FullExport(
+    title=_("Honours (for import)"),
+    columns=_columns(HONOURS, _honour_values),
+    prepare=lambda queryset: queryset.defer(None).select_related("worker"),
+    reveal=("worker__id_number",),
+)

@@ -18,9 +18,8 @@ from talentpool.core.roles import Action, Role
 from talentpool.core.scoping import get_restricted_or_404
 from talentpool.core.services import reveal_field
 
-from . import privacy, services
+from . import exports, privacy, services
 from .choices import SkillLevel
-from .exports import export_list
 from .filters import CertificateFilter, EnterpriseFilter, HonourFilter, WorkerFilter
 from .forms import (
     HONOUR_SUGGESTIONS,
@@ -34,19 +33,21 @@ from .forms import (
 )
 from .models import Certificate, Employment, Enterprise, Honour, Worker
 from .search import protected_query
-from .tables import CertificateTable, EnterpriseTable, HonourTable, WorkerTable
+from .tables import CertificateTable, EnterpriseTable, HonourTable, WorkerTable, enterprise_order
 
 # Lists ------------------------------------------------------------------------------------
 
 
 class RegistryListView(RestrictedListView):
-    """A registry list: exported by kind (exports.py); its filter form posts, so that an ID number
-    typed into the search box never reaches a URL or an access log (a session token, search.py)."""
+    """A registry list, exported from its table (core.exports) and, for admins, as the workbook its
+    import reads back (exports.py); its filter form posts, so that an ID number typed into the
+    search box never reaches a URL or an access log (a session token, search.py), nor an export's
+    audit record."""
 
     filter_method = "post"
 
-    def export_response(self, request: HttpRequest) -> HttpResponse:
-        return export_list(request, self.export_kind, self.filtered_queryset())
+    def audited_filters(self, request: HttpRequest) -> str:
+        return exports.audited_filters(request)
 
     def protected_query(self, request: HttpRequest) -> tuple[Any, str | None]:
         query, refusal = protected_query(request)
@@ -58,6 +59,7 @@ class WorkerListView(RegistryListView):
     table_class = WorkerTable
     filterset_class = WorkerFilter
     export_kind = "workers"
+    full_export = exports.WORKERS_FULL
     title = gettext_lazy("Workers")
     related = ("current_enterprise__industry",)
     add_url_name = "registry:worker_create"
@@ -88,13 +90,14 @@ class EnterpriseListView(RegistryListView):
     table_class = EnterpriseTable
     filterset_class = EnterpriseFilter
     export_kind = "enterprises"
+    full_export = exports.ENTERPRISES_FULL
     title = gettext_lazy("Enterprises")
     related = ("industry",)
     add_url_name = "registry:enterprise_create"
 
     def get_queryset(self) -> QuerySet[Any]:
         # Meta.ordering does not apply to a GROUP BY query
-        return super().get_queryset().annotate(worker_count=Count("workers")).order_by("name")
+        return super().get_queryset().annotate(worker_count=Count("workers")).order_by(*enterprise_order())
 
 
 class CertificateListView(RegistryListView):
@@ -102,6 +105,7 @@ class CertificateListView(RegistryListView):
     table_class = CertificateTable
     filterset_class = CertificateFilter
     export_kind = "certificates"
+    full_export = exports.CERTIFICATES_FULL
     title = gettext_lazy("Certificates")
     related = ("worker__current_enterprise",)
 
@@ -111,6 +115,7 @@ class HonourListView(RegistryListView):
     table_class = HonourTable
     filterset_class = HonourFilter
     export_kind = "honours"
+    full_export = exports.HONOURS_FULL
     title = gettext_lazy("Honours")
     related = ("worker__current_enterprise",)
 

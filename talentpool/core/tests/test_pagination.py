@@ -101,7 +101,7 @@ def test_the_worker_list_pages_through_every_worker_once_in_list_order(as_admin,
     ordering = {"name": ("name_sort", "name", "pk"), "-name": ("-name_sort", "-name", "-pk"),
                 "skill_level": ("skill_level", "pk"),
                 "-birth_year": ("-birth_date__year", "-name_sort", "-name", "-pk"),
-                "current_enterprise": ("current_enterprise__name", "pk")}[sort]
+                "current_enterprise": ("current_enterprise__name_sort", "current_enterprise__name", "pk")}[sort]
     assert seen == list(Worker.objects.order_by(*ordering).values_list("pk", flat=True))
     assert len(seen) == len(workers)  # every worker once, ties included
 
