@@ -6,6 +6,7 @@ from drf_spectacular.views import SpectacularAPIView
 from talentpool.core import security
 from talentpool.core import views as core_views
 from talentpool.core.api import NotFoundView
+from talentpool.core.registry import url_mounts
 from talentpool.core.urls import auth_urlpatterns
 
 urlpatterns = [
@@ -14,7 +15,8 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("core/", include("talentpool.core.urls")),
-    path("registry/", include("talentpool.registry.urls")),
+    # every app's pages (core.registry.register_urls: registry/, …)
+    *[path(mount.prefix, include(mount.urlconf)) for mount in url_mounts()],
     path("system/", include("talentpool.core.urls_sysadmin")),  # 系统管理, admins only
     path("api/", include("talentpool.core.api_urls")),  # every app's routes (core.registry.register_api)
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

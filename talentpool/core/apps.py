@@ -11,14 +11,16 @@ class CoreConfig(AppConfig):
         from django.db.models import Field
 
         from . import checks  # noqa: F401  (registers system checks)
+        from .audit_api import AuditLogViewSet
         from .lookups import AnyOf
         from .models import LEGACY_AUDIT_NAMES, AuditAction
-        from .registry import MenuItem, register_audit_events, register_menu
+        from .registry import MenuItem, register_api, register_audit_events, register_menu
         from .roles import Role
 
         Field.register_lookup(AnyOf)
 
         register_audit_events({event.value: event.label for event in AuditAction}, legacy=LEGACY_AUDIT_NAMES)
+        register_api("audit", AuditLogViewSet, basename="audit")
 
         from .imports import jobs as import_jobs  # noqa: F401  (registers the import job's handler)
         from .imports import may_import

@@ -26,10 +26,10 @@ order (a missing one, or a cycle, is an error). All steps of a load run in one t
 from __future__ import annotations
 
 import hashlib
-import random
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
+from random import Random
 from typing import Any
 
 from django.db import transaction
@@ -67,11 +67,11 @@ class DemoContext:
     shared: dict[str, Any] = field(default_factory=dict)
     counts: dict[str, int] = field(default_factory=dict)
     step: str = ""
-    random: random.Random = field(default_factory=random.Random)
+    random: Random = field(default_factory=Random)
 
-    def rng(self, name: str) -> random.Random:
+    def rng(self, name: str) -> Random:
         """A fresh random stream for ``name`` (a step's name, or a part of one)."""
-        return random.Random(step_seed(self.seed, name))
+        return Random(step_seed(self.seed, name))
 
     def count(self, label: str, n: int) -> None:
         """Add ``n`` to the summary's ``label`` (e.g. ``count("workers", 6000)``)."""

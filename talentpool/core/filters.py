@@ -33,7 +33,7 @@ class StyledFilterSet(django_filters.FilterSet):
         # before self.form is first built: the form's choices are taken from these querysets
         for name in self.restricted_filters:
             if name in self.filters and self.user is not None:
-                model = self.filters[name].queryset.model
+                model = self.filters[name].queryset.model  # type: ignore[union-attr]
                 queryset = model.objects.restrict(self.user)
                 if model in self.choice_label_fields:
                     queryset = queryset.only("pk", self.choice_label_fields[model])
@@ -45,9 +45,9 @@ class StyledFilterSet(django_filters.FilterSet):
                 field.choices = [("", _("All")), *list(field.choices)[1:]]
         for field in self.form.fields.values():
             if isinstance(field, ModelChoiceField):
-                label = self.choice_label_fields.get(field.queryset.model)
+                label = self.choice_label_fields.get(field.queryset.model)  # type: ignore[union-attr]
                 choices = ValueChoices(field, label) if label else field.choices
-                field.widget = FastSelect(attrs=field.widget.attrs, choices=choices)
+                field.widget = FastSelect(attrs=field.widget.attrs, choices=choices)  # type: ignore[arg-type]
         self.style_widgets()
 
     def style_widgets(self) -> None:

@@ -2,7 +2,8 @@
 
 Core knows no domain app. An app declares, in its ``AppConfig.ready()``:
 
-- its menu entries (``register_menu``) and the start page of a role (``register_start_page``);
+- its pages' URLs (``register_urls``), its menu entries (``register_menu``) and the start page of
+  a role (``register_start_page``);
 - its pages of 系统管理, the admin's settings (``register_admin_link``), and the search behind the
   type-ahead picker of its records, for other apps' forms (``register_picker``);
 - its API routes on the one API root (``register_api``);
@@ -11,6 +12,17 @@ Core knows no domain app. An app declares, in its ``AppConfig.ready()``:
 
 Core collects them: the navigation bar, ``home()``, ``/api/``, the audit log's labels and filter.
 Everything here is plain data filled once at start-up; nothing is read from the database.
+
+Audit event names are dotted, lower-case ``area.subject.verb`` (at least two parts, each
+``[a-z][a-z0-9_]*``), the verb last and in the present (``create``, ``update``, ``delete``,
+``reveal``, ``import``, ``export``, ``reset``; a refusal ends in ``_refused``, a failure in
+``_failed``). An app's events start with its label (``registry.worker.duplicate_refused``,
+``cultivation.training.create``). Core's own start with the area they concern: ``record.*`` (any
+model created, changed or deleted, the Django admin's changes too), ``personal_data.reveal``,
+``data.import`` / ``data.export``, ``auth.*`` (sign-in, lockout, ``auth.two_factor.*``,
+``auth.session.*``), ``account.*``, ``calendar.*``, ``programme.*`` and ``audit.purge``. Records
+written before the names were dotted keep their stored name (the hash chain covers it); the
+``legacy`` mapping makes them read, filter and count as the event they stand for.
 """
 
 from __future__ import annotations
@@ -158,6 +170,30 @@ def start_page_for(user: Any) -> str | None:
     roles = user_roles(user)
     pages = [p for p in _start_pages if p.role in roles and (p.visible is None or p.visible(user))]
     return min(pages, key=lambda p: p.priority).url_name if pages else None
+
+
+# Pages ----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class UrlMount:
+    prefix: str  # "registry/"
+    urlconf: str  # "talentpool.registry.urls" (its app_name is the URL namespace)
+
+
+_url_mounts: dict[str, UrlMount] = {}
+
+
+def register_urls(prefix: str, urlconf: str) -> None:
+    """An app's pages under ``/<prefix>``: the project's urls.py includes every mount."""
+    mount = UrlMount(prefix, urlconf)
+    if prefix in _url_mounts and _url_mounts[prefix] != mount:
+        raise ValueError(f"URL prefix {prefix!r} is mounted twice")
+    _url_mounts[prefix] = mount
+
+
+def url_mounts() -> list[UrlMount]:
+    return list(_url_mounts.values())
 
 
 # API ----------------------------------------------------------------------------------------

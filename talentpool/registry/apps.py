@@ -16,6 +16,7 @@ class RegistryConfig(AppConfig):
             register_audit_events,
             register_menu,
             register_start_page,
+            register_urls,
         )
         from talentpool.core.roles import Role
 
@@ -28,6 +29,7 @@ class RegistryConfig(AppConfig):
         register_audit_events(events.EVENTS, legacy=events.LEGACY)
         register_change_labels(events.CHANGE_LABELS)
 
+        register_urls("registry/", "talentpool.registry.urls")
         register_api("enterprises", api.EnterpriseViewSet, basename="enterprise")
         register_api("workers", api.WorkerViewSet, basename="worker")
         register_api("certificates", api.CertificateViewSet, basename="certificate")
