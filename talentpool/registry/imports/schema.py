@@ -10,6 +10,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from django.db.models import Choices
+from django.utils import translation
+
 from talentpool.core.imports.cells import (
     DATE_HELP,
     Cell,
@@ -30,6 +33,7 @@ from talentpool.rules.skills import SkillLevel
 from talentpool.rules.uscc import validate_uscc
 
 from ..choices import Education, HonourLevel, Ownership, RetirementCategory
+from ..choices import SkillLevel as SkillLevelChoices
 
 
 class ImportKind(StrEnum):
@@ -97,16 +101,29 @@ def name_parser(max_length: int) -> Callable[[Cell, str], str]:
     return parse
 
 
-OWNERSHIP_LABELS = ["公有", "非公有"]
+def zh_labels(choices: type[Choices]) -> list[str]:
+    """The labels of ``choices`` as the Chinese pages show them (registry/choices.py through the
+    zh-hans catalogue): the import's template, its dropdowns, its help and its errors use the
+    forms' words, one label per choice; the import accepts them and the aliases below."""
+    with translation.override("zh-hans"):
+        return [str(label) for label in choices.labels]
+
+
+def _accepting_labels(labels: list[str], choices: type[Choices], aliases: dict[str, str]) -> dict[str, str]:
+    return dict(zip(labels, [str(value) for value in choices.values], strict=True)) | aliases
+
+
+OWNERSHIP_LABELS = zh_labels(Ownership)  # 公有制、非公有制
 OWNERSHIP_ALIASES: dict[str, str] = {
     **dict.fromkeys(["公有", "公有制", "国有", "国营", "国有企业", "国有控股", "集体", "集体企业", "事业单位",
                      "国有独资"], Ownership.PUBLIC.value),
     **dict.fromkeys(["非公有", "非公有制", "非公", "民营", "民营企业", "私营", "私营企业", "私企", "个体", "外资",
                      "外资企业", "外商投资", "中外合资", "港澳台", "港澳台投资"], Ownership.NON_PUBLIC.value),
 }
-parse_ownership = choice_parser(OWNERSHIP_ALIASES, "所有制", OWNERSHIP_LABELS)
+parse_ownership = choice_parser(_accepting_labels(OWNERSHIP_LABELS, Ownership, OWNERSHIP_ALIASES), "所有制",
+                                OWNERSHIP_LABELS)
 
-EDUCATION_LABELS = ["初中及以下", "高中(中专、技校)", "大专", "本科", "研究生"]
+EDUCATION_LABELS = zh_labels(Education)  # 初中及以下 … 高中（中专、技校）… 研究生
 EDUCATION_ALIASES: dict[str, str] = {
     **dict.fromkeys(["初中及以下", "初中", "小学", "小学及以下", "初中以下"], Education.JUNIOR_SECONDARY.value),
     **dict.fromkeys(["高中(中专、技校)", "高中", "中专", "技校", "职高", "中职", "高中/中专", "高中中专",
@@ -116,9 +133,13 @@ EDUCATION_ALIASES: dict[str, str] = {
     **dict.fromkeys(["研究生", "硕士", "博士", "硕士研究生", "博士研究生", "研究生及以上"],
                     Education.POSTGRADUATE.value),
 }
-parse_education = choice_parser(EDUCATION_ALIASES, "学历", EDUCATION_LABELS)
+parse_education = choice_parser(_accepting_labels(EDUCATION_LABELS, Education, EDUCATION_ALIASES), "学历",
+                                EDUCATION_LABELS)
 
-RETIREMENT_LABELS = ["男职工", "女职工（55岁）", "女职工（50岁）"]
+# 男职工（原60岁）、女干部/管理技术岗（原55岁）、女工人（原50岁）; the labels of earlier templates
+# (女职工（55岁）…) stay accepted
+RETIREMENT_LABELS = zh_labels(RetirementCategory)
+WOMEN_CATEGORIES = "或".join(f"“{label}”" for label in RETIREMENT_LABELS[1:])
 RETIREMENT_ALIASES: dict[str, str] = {
     **dict.fromkeys(["男职工", "男", "男（60岁）", "男职工（60岁）", "60"], RetirementCategory.MAN.value),
     **dict.fromkeys(["女职工（55岁）", "女职工（原55岁）", "女（55岁）", "女55", "女干部", "女干部（55岁）",
@@ -126,9 +147,10 @@ RETIREMENT_ALIASES: dict[str, str] = {
     **dict.fromkeys(["女职工（50岁）", "女职工（原50岁）", "女（50岁）", "女50", "女工人", "女工人（50岁）",
                      "女职工50岁", "50"], RetirementCategory.WOMAN_50.value),
 }
-parse_retirement = choice_parser(RETIREMENT_ALIASES, "退休类别", RETIREMENT_LABELS)
+parse_retirement = choice_parser(_accepting_labels(RETIREMENT_LABELS, RetirementCategory, RETIREMENT_ALIASES),
+                                 "退休类别", RETIREMENT_LABELS)
 
-HONOUR_LEVEL_LABELS = ["国家级", "省级", "市级", "区级", "企业级"]
+HONOUR_LEVEL_LABELS = zh_labels(HonourLevel)  # 国家级、省级、市级、区级、企业级
 HONOUR_LEVEL_ALIASES: dict[str, str] = {
     **dict.fromkeys(["国家级", "国家", "全国", "全国级", "部级", "省部级"], HonourLevel.NATIONAL.value),
     **dict.fromkeys(["省级", "省", "省部", "浙江省"], HonourLevel.PROVINCIAL.value),
@@ -136,9 +158,10 @@ HONOUR_LEVEL_ALIASES: dict[str, str] = {
     **dict.fromkeys(["区级", "区", "县级", "区县级", "县区级", "区（县）级"], HonourLevel.DISTRICT.value),
     **dict.fromkeys(["企业级", "企业", "公司级", "公司", "厂级", "单位"], HonourLevel.ENTERPRISE.value),
 }
-parse_honour_level = choice_parser(HONOUR_LEVEL_ALIASES, "荣誉级别", HONOUR_LEVEL_LABELS)
+parse_honour_level = choice_parser(_accepting_labels(HONOUR_LEVEL_LABELS, HonourLevel, HONOUR_LEVEL_ALIASES),
+                                   "荣誉级别", HONOUR_LEVEL_LABELS)
 
-SKILL_LEVEL_LABELS = [level.short_label for level in SkillLevel]
+SKILL_LEVEL_LABELS = zh_labels(SkillLevelChoices)  # 学徒工、初级工（五级）… 首席技师, as rules.skills labels them
 
 
 def parse_skill_level(value: Cell, text: str) -> int:
@@ -176,7 +199,8 @@ ENTERPRISES = KindSpec(
         Column("industry", "行业", text_parser(32), required=True, aliases=("所属行业",),
                help="须与系统中的行业名称一致（见下拉列表）"),
         Column("ownership", "所有制", parse_ownership, required=True, aliases=("所有制性质", "企业性质"),
-               help="公有 或 非公有（也可填 国有、集体、民营、私营、外资 等）", choices=tuple(OWNERSHIP_LABELS)),
+               help=f"{' 或 '.join(OWNERSHIP_LABELS)}（也可填 国有、集体、民营、私营、外资 等）",
+               choices=tuple(OWNERSHIP_LABELS)),
         Column("is_above_scale", "规上企业", parse_yes_no, aliases=("是否规上企业", "规模以上企业"),
                help="是 或 否；不填按“是”", choices=("是", "否")),
         Column("town", "镇街道", text_parser(32), aliases=("镇/街道", "所在镇街道", "镇（街道）", "乡镇街道"),
@@ -199,10 +223,10 @@ WORKERS = KindSpec(
         Column("phone", "手机号", parse_phone_cell, aliases=("手机号码", "联系电话", "电话"), is_text=True,
                mask=shown_phone),
         Column("education", "学历", parse_education, aliases=("文化程度", "最高学历"),
-               help="初中及以下、高中(中专、技校)、大专、本科、研究生", choices=tuple(EDUCATION_LABELS)),
+               help="、".join(EDUCATION_LABELS), choices=tuple(EDUCATION_LABELS)),
         Column("retirement_category", "退休类别", parse_retirement,
-               help="男职工 可不填；女职工必填：女职工（55岁）（干部、管理技术岗）或 女职工（50岁）（工人）",
-               choices=tuple(RETIREMENT_LABELS), width=18),
+               help=f"男职工可不填；女职工必填：{WOMEN_CATEGORIES}",
+               choices=tuple(RETIREMENT_LABELS), width=24),
         Column("is_frontline", "一线职工", parse_yes_no, aliases=("是否一线职工", "一线"),
                help="是 或 否；不填按“是”", choices=("是", "否")),
         Column("work_start_date", "参加工作时间", parse_date_cell, aliases=("参加工作日期", "工作时间"),
@@ -210,7 +234,7 @@ WORKERS = KindSpec(
         Column("skill_level", "技能等级", parse_skill_level, aliases=("职业技能等级", "等级"),
                help="学徒工、初级工（五级）… 高级技师（一级）、特级技师、首席技师", choices=tuple(SKILL_LEVEL_LABELS)),
         # resolved against the classification with its aliases (registry.occupations) in validate
-        Column("occupation", "职业(工种)", text_parser(100),
+        Column("occupation", "职业（工种）", text_parser(100),
                aliases=("职业", "工种", "职业工种", "职业名称", "职业编码", "职业代码", "工种编码"),
                help="职业名称、常用名称或职业分类大典（2022）编码，如 车工、维修电工 或 6-18-01-01", is_text=True,
                width=18),
@@ -237,7 +261,7 @@ CERTIFICATES = KindSpec(
                width=26),
         Column("level", "技能等级", parse_skill_level, required=True, aliases=("证书等级", "等级", "职业技能等级"),
                help="学徒工、初级工（五级）… 高级技师（一级）、特级技师、首席技师", choices=tuple(SKILL_LEVEL_LABELS)),
-        Column("occupation_name", "职业(工种)", text_parser(100), aliases=("职业", "工种", "职业（工种）", "职业工种"),
+        Column("occupation_name", "职业（工种）", text_parser(100), aliases=("职业", "工种", "职业(工种)", "职业工种"),
                help="证书上的职业（工种）名称，或职业编码"),
         Column("issuer", "发证机构", text_parser(100), aliases=("发证单位", "评价机构"), width=24),
         Column("issued_on", "发证日期", parse_date_cell, required=True, aliases=("发证时间", "取证时间", "取证日期"),

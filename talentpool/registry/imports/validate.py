@@ -43,7 +43,7 @@ from ..services import (
     refusal_allowance,
     snapshot,
 )
-from .schema import ImportKind
+from .schema import WOMEN_CATEGORIES, ImportKind
 
 NOT_FOUND = "未找到该职工或无权限"
 # An operator is told no more than this about an ID or certificate number held by a record they
@@ -251,8 +251,7 @@ class WorkerValidator(Validator):
             return "man"
         if existing is not None and existing.retirement_category != "man":
             return None  # keep the registered category
-        self.error(raw, "retirement_category",
-                   "女职工须填写退休类别：女职工（55岁）（干部、管理技术岗）或女职工（50岁）（工人）")
+        self.error(raw, "retirement_category", f"女职工须填写退休类别：{WOMEN_CATEGORIES}")
         return None
 
     def refuse_id(self, raw: RawRow, values: dict[str, Any], reason: str) -> None:

@@ -228,7 +228,7 @@ def test_row_errors_name_row_column_and_reason(admin_user, enterprise_a):
                  "技师、高级技师、特级技师、首席技师，或五级至一级"),
         RowError(3, "入职时间", "2018-13-01", "无法识别的日期“2018-13-01”：月份应在 1–12 之间"),
         RowError(3, "所在企业", "不存在的公司", "系统中没有名称或统一社会信用代码为“不存在的公司”的企业，请先导入企业"),
-        RowError(3, "退休类别", "", "女职工须填写退休类别：女职工（55岁）（干部、管理技术岗）或女职工（50岁）（工人）"),
+        RowError(3, "退休类别", "", "女职工须填写退休类别：“女干部/管理技术岗（原55岁）”或“女工人（原50岁）”"),
     ]
     assert outcome.errors[1].message == "第 3 行“姓名”列：必填项为空"
     assert outcome.counts == {"new": 0, "updated": 0, "unchanged": 0, "errors": 2}

@@ -219,8 +219,9 @@ def test_an_import_row_with_an_unknown_occupation_names_the_closest_and_writes_n
     content = workbook(WORKER_HEADERS, [worker_row(enterprise=enterprise_a.name, 职业编码="车床工")])
     job, write = run_import("workers", content, admin_user)
     assert write is None
-    assert errors_of(job) == [(2, "职业(工种)", "车床工", "职业“车床工”不在职业分类中。您是否要找：车工（6-18-01-01）、"
-                                                     "钻床工（6-18-01-06）、拉床工（6-18-01-12）？")]
+    assert errors_of(job) == [(2, "职业（工种）", "车床工",
+                               "职业“车床工”不在职业分类中。您是否要找：车工（6-18-01-01）、"
+                               "钻床工（6-18-01-06）、拉床工（6-18-01-12）？")]
     assert not Worker.objects.filter(id_number_hash__isnull=False).exists()
     assert ID_M  # the row's number, never written
 

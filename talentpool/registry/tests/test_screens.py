@@ -262,3 +262,103 @@ def test_the_jobs_page_shows_dates_and_the_status_column(as_operator_a, operator
     body = as_operator_a.get("/core/jobs/").content.decode()
     assert '<td data-testid="job-status">已完成</td>' in body
     assert "<td>2026-03-07 14:05</td>" in body
+
+
+# One label per choice ---------------------------------------------------------------------------
+
+
+def _zh(choices) -> list[str]:  # type: ignore[no-untyped-def]
+    with translation.override("zh-hans"):
+        return [str(label) for label in choices.labels]
+
+
+def test_each_choice_reads_the_same_on_the_forms_in_the_rules_and_in_the_import():
+    from talentpool.core.imports.cells import CellError
+    from talentpool.registry import choices
+    from talentpool.registry.imports import schema
+    from talentpool.rules.retirement import RetirementCategory as RuleCategory
+    from talentpool.rules.skills import SkillLevel as RuleLevel
+
+    assert _zh(choices.RetirementCategory) == ["男职工（原60岁）", "女干部/管理技术岗（原55岁）", "女工人（原50岁）"]
+    assert _zh(choices.RetirementCategory) == [RuleCategory(v).label for v in choices.RetirementCategory.values]
+    assert _zh(choices.SkillLevel) == [RuleLevel(v).label for v in choices.SkillLevel.values]
+    assert _zh(choices.Ownership) == ["公有制", "非公有制"]
+    assert _zh(choices.Education) == ["初中及以下", "高中（中专、技校）", "大专", "本科", "研究生"]
+    offered = {column.key: column.choices for spec in (schema.ENTERPRISES, schema.WORKERS, schema.HONOURS)
+               for column in spec.columns}
+    for enum, parse, key in [
+        (choices.Ownership, schema.parse_ownership, "ownership"),
+        (choices.Education, schema.parse_education, "education"),
+        (choices.RetirementCategory, schema.parse_retirement, "retirement_category"),
+        (choices.HonourLevel, schema.parse_honour_level, "level"),
+        (choices.SkillLevel, schema.parse_skill_level, "skill_level"),
+    ]:
+        labels = _zh(enum)
+        assert offered[key] == tuple(labels), key  # the template's dropdown
+        assert [parse(label, label) for label in labels] == list(enum.values), key  # read back
+    with pytest.raises(CellError) as refused:
+        schema.parse_education("大学肄业", "大学肄业")
+    assert str(refused.value) == "无法识别的学历“大学肄业”，应为：初中及以下、高中（中专、技校）、大专、本科、研究生"
+    # what earlier templates offered is still read
+    assert [schema.parse_retirement(t, t) for t in ("男职工", "女职工（55岁）", "女职工（50岁）")] == [
+        "man", "woman_55", "woman_50"]
+    assert schema.parse_ownership("公有", "公有") == "public"
+
+
+def test_the_worker_form_offers_the_same_labels(as_operator_a):
+    body = as_operator_a.get("/registry/workers/new/").content.decode()
+    for label in ["男职工（原60岁）", "女干部/管理技术岗（原55岁）", "女工人（原50岁）", "高中（中专、技校）",
+                  "初级工（五级）"]:
+        assert f">{label}</option>" in body, label
+
+
+# Full-width brackets in Chinese text --------------------------------------------------------------
+
+HAN = re.compile(r"[\u4e00-\u9fff]")
+
+
+def _catalogue() -> list[tuple[str, str]]:
+    """(msgid, msgstr) of every entry of the zh-hans catalogue, plural forms included."""
+    from pathlib import Path
+
+    import talentpool
+
+    text = (Path(talentpool.__file__).parent / "locale/zh_Hans/LC_MESSAGES/django.po").read_text(encoding="utf-8")
+    entries = []
+    for block in text.split("\n\n"):
+        parts = dict((key, "".join(re.findall(r'"(.*)"', value))) for key, value in
+                     re.findall(r'^(msgid|msgid_plural|msgstr(?:\[\d\])?) ((?:".*"\n?)+)', block, re.M))
+        entries += [(parts.get("msgid", ""), value) for key, value in parts.items() if key.startswith("msgstr")]
+    return entries
+
+
+def test_chinese_text_uses_full_width_brackets():
+    entries = _catalogue()
+    assert len(entries) > 500
+    ascii_brackets = [(msgid, msgstr) for msgid, msgstr in entries
+                      if HAN.search(msgstr) and re.search(r"[()]", re.sub(r"%\(\w+\)[sd]", "", msgstr))]
+    assert ascii_brackets == []
+    from talentpool.registry.imports import schema
+
+    texts = [text for spec in (schema.ENTERPRISES, schema.WORKERS, schema.CERTIFICATES, schema.HONOURS)
+             for column in spec.columns for text in (column.header, column.help, *column.choices)]
+    assert [text for text in texts if re.search(r"[()]", text)] == []
+
+
+def test_the_retirement_reads_with_full_width_brackets(as_operator_a, worker_a):
+    body = as_operator_a.get(f"/registry/workers/{worker_a.pk}/").content.decode()
+    assert re.search(r'data-testid="retirement-date">\d{4}年（法定）</span>', body)
+
+
+def test_the_import_progress_reads_with_full_width_brackets(operator_a):
+    from django.template.loader import render_to_string
+
+    job = Job.objects.create(kind="registry.import.validate", title="导入职工", status="running",
+                             progress_done=3, progress_total=10, created_by=operator_a)
+    with translation.override("zh-hans"):
+        html = render_to_string("core/imports/_progress.html", {"job": job})
+    assert '<span class="text-muted" data-testid="import-status">（进行中，3 / 10）</span>' in html
+    job.progress_total = 0
+    with translation.override("zh-hans"):
+        html = render_to_string("core/imports/_progress.html", {"job": job})
+    assert '<span class="text-muted" data-testid="import-status">（进行中）</span>' in html
