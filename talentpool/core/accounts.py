@@ -222,7 +222,7 @@ def update_account(
     if not changes:
         return user
     user.save()
-    if role_changed:
+    if role_changed and user.pk != actor.pk:  # a superuser changing their own role stays signed in
         changes["sessions_ended"] = end_sessions(user)
     record(actor, "account.update", user, changes=changes)
     return user
