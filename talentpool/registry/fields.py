@@ -26,6 +26,11 @@ from .occupations import choosable, resolve_occupation
 SUGGESTED_ENTERPRISES = 3
 
 
+def _offered(field: forms.ModelChoiceField) -> QuerySet[Any]:
+    assert field.queryset is not None
+    return field.queryset
+
+
 def _record_number(text: str) -> int | None:
     """The record number a picker sent (digits only), else None."""
     if text.isascii() and text.isdigit() and len(text) < 19:
@@ -54,7 +59,7 @@ class OccupationChoiceField(forms.ModelChoiceField):
         text = str(value).strip()
         number = _record_number(text)
         if number is not None:
-            found = self.queryset.filter(pk=number).first() if number > 0 else None
+            found = _offered(self).filter(pk=number).first() if number > 0 else None
             if found is None:
                 raise forms.ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
             return found  # type: ignore[no-any-return]
@@ -101,12 +106,12 @@ class EnterpriseChoiceField(forms.ModelChoiceField):
         text = str(value).strip()
         number = _record_number(text)
         if number is not None:
-            found = self.queryset.filter(pk=number).first() if number > 0 else None
+            found = _offered(self).filter(pk=number).first() if number > 0 else None
             if found is None:
                 raise forms.ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
             return found  # type: ignore[no-any-return]
         try:
-            return find_enterprise(self.queryset, text)
+            return find_enterprise(_offered(self), text)
         except ValueError as exc:
             raise forms.ValidationError(str(exc), code="invalid_choice") from exc
 

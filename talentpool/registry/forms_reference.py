@@ -31,7 +31,7 @@ class OccupationForm(StyledFormMixin, forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        field = self.fields["parent"]
+        field: Any = self.fields["parent"]
         field.queryset = Occupation.objects.filter(level=OccupationLevel.SMALL).only("pk", "code", "name")
         field.widget.choices = field.choices
 

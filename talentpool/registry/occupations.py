@@ -152,6 +152,13 @@ def resolve_occupation(text: str) -> Occupation:
     return outcome
 
 
+def printed_occupation_id(text: str) -> int | None:
+    """The occupation a certificate's occupation, as printed, names, if the classification knows it
+    (a code, name or alias); None otherwise: the printed name is kept, never refused."""
+    found = resolve_occupations([text]).get(text) if text else None
+    return found.pk if isinstance(found, Occupation) else None
+
+
 class Suggester:
     """The closest names to an unknown one: occupations and aliases whose name contains it or is
     contained in it, else the most similar (difflib); for a code, the entries under its group.

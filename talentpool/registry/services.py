@@ -33,6 +33,7 @@ from talentpool.rules.uscc import validate_uscc
 
 from .events import RegistryEvent
 from .models import Certificate, Employment, Enterprise, Honour, Worker
+from .occupations import printed_occupation_id
 
 ENTERPRISE_FIELDS = [
     "name",
@@ -629,7 +630,7 @@ def add_certificate(worker: Worker, data: CertificateData, *, actor: User) -> Ce
             issued_on=data.issued_on,
             issuer=data.issuer,
             occupation_name=data.occupation_name,
-            occupation_id=data.occupation_id,
+            occupation_id=data.occupation_id or printed_occupation_id(data.occupation_name),
             warnings="；".join(check.warnings),
         ),
         lambda: _certificate_refusal(actor, check.number),

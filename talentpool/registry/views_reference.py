@@ -28,6 +28,7 @@ from .models import Enterprise, Industry, Occupation, OccupationAlias
 from .occupations import SEARCH_LIMIT, matching_occupations, search_occupations
 
 OCCUPATIONS_PER_PAGE = 50
+FORM = "sysadmin/form.html"  # a page of 系统管理, with its side navigation
 
 
 # Type-ahead searches --------------------------------------------------------------------------
@@ -103,7 +104,7 @@ def industry_create(request: HttpRequest) -> HttpResponse:
     form = IndustryForm(request.POST or None)
     return form_page(request, form, title=_("Add an industry"), save=save,
                      success=lambda _target: _("Industry %(name)s added.") % {"name": form.cleaned_data["name"]},
-                     cancel_url=reverse("registry:industry_list"))
+                     cancel_url=reverse("registry:industry_list"), template_name=FORM)
 
 
 def _industry(pk: int) -> Industry:
@@ -124,7 +125,8 @@ def industry_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
     return form_page(request, IndustryForm(request.POST or None, instance=_industry(pk)),
                      title=_("Edit %(name)s") % {"name": industry.name}, save=save,
-                     success=lambda _target: _("Changes saved."), cancel_url=reverse("registry:industry_list"))
+                     success=lambda _target: _("Changes saved."), cancel_url=reverse("registry:industry_list"),
+                     template_name=FORM)
 
 
 @require_POST
@@ -170,7 +172,7 @@ def occupation_create(request: HttpRequest) -> HttpResponse:
     return form_page(request, form, title=_("Add an occupation"), save=save,
                      success=lambda _target: _("Occupation %(code)s %(name)s added.") % {
                          "code": form.cleaned_data["code"], "name": form.cleaned_data["name"]},
-                     cancel_url=reverse("registry:occupation_list"))
+                     cancel_url=reverse("registry:occupation_list"), template_name=FORM)
 
 
 # Aliases --------------------------------------------------------------------------------------
@@ -193,7 +195,7 @@ def alias_create(request: HttpRequest) -> HttpResponse:
     form = AliasForm(request.POST or None)
     return form_page(request, form, title=_("Add an occupation alias"), save=save,
                      success=lambda _target: _("Alias %(name)s added.") % {"name": form.cleaned_data["name"]},
-                     cancel_url=reverse("registry:alias_list"))
+                     cancel_url=reverse("registry:alias_list"), template_name=FORM)
 
 
 @require_POST

@@ -113,12 +113,14 @@ def test_a_code_a_name_or_an_alias_resolves(text, code):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(("text", "message"), [
-    ("车床工", "职业“车床工”不在职业分类中。您是否要找：车工（6-18-01-01）、钻床工（6-18-01-06）、拉床工（6-18-01-12）？"),
+    ("车床工", "职业“车床工”不在职业分类中。您是否要找：车工（6-18-01-01）、钻床工（6-18-01-06）、"
+               "拉床工（6-18-01-12）？"),
     ("维修电工师", "职业“维修电工师”不在职业分类中。您是否要找：电工（6-31-01-03）？"),
     ("6-18-01-99", "职业“6-18-01-99”不在职业分类中。您是否要找：车工（6-18-01-01）、铣工（6-18-01-02）、"
                    "刨插工（6-18-01-03）、磨工（6-18-01-04）、镗工（6-18-01-05）？"),
     ("abc", "职业“abc”不在职业分类中。请填写职业名称或编码，如 车工 或 6-18-01-01。"),
-    ("生产制造及有关人员", "职业“生产制造及有关人员”不在职业分类中。您是否要找：其他生产制造及有关人员（6-99-00-00）？"),
+    ("生产制造及有关人员", "职业“生产制造及有关人员”不在职业分类中。"
+                          "您是否要找：其他生产制造及有关人员（6-99-00-00）？"),
     ("6", "职业“6”不在职业分类中。请填写职业名称或编码，如 车工 或 6-18-01-01。"),  # a major group: too coarse
 ])
 def test_an_unknown_occupation_is_refused_with_the_closest_names(text, message):
@@ -224,6 +226,18 @@ def test_an_import_row_with_an_unknown_occupation_names_the_closest_and_writes_n
                                "钻床工（6-18-01-06）、拉床工（6-18-01-12）？")]
     assert not Worker.objects.filter(id_number_hash__isnull=False).exists()
     assert ID_M  # the row's number, never written
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("printed", "code"), [("维修电工", "6-31-01-03"), ("车工", "6-18-01-01"), ("绕线工", None)])
+def test_a_certificates_printed_occupation_is_linked_when_the_classification_knows_it(as_operator_a, worker_a,
+                                                                                      printed, code):
+    response = as_operator_a.post(f"/registry/workers/{worker_a.pk}/certificates/new/", {
+        "number": "S000033050000002000009", "level": "4", "occupation_name": printed, "issued_on": "2023-06-01"})
+    assert response.status_code == 302
+    certificate = worker_a.certificates.get()
+    assert certificate.occupation_name == printed  # kept as printed
+    assert certificate.occupation == (occupation(code) if code else None)
 
 
 # Reference pages ------------------------------------------------------------------------------
