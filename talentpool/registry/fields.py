@@ -39,7 +39,33 @@ def _record_number(text: str) -> int | None:
     return None
 
 
-class OccupationChoiceField(forms.ModelChoiceField):
+class PickedChoiceField(forms.ModelChoiceField):
+    """A record of the field's queryset by the number the type-ahead picker sends, or by what the
+    user typed without JavaScript (``find``: the record the text names, or ValueError saying why
+    not, in Chinese)."""
+
+    def find(self, text: str) -> Model:
+        raise NotImplementedError
+
+    def to_python(self, value: Any) -> Model | None:
+        if value in self.empty_values:
+            return None
+        if isinstance(value, Model):
+            return value
+        text = str(value).strip()
+        number = _record_number(text)
+        if number is not None:
+            found = _offered(self).filter(pk=number).first() if number > 0 else None
+            if found is None:
+                raise forms.ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+            return found  # type: ignore[no-any-return]
+        try:
+            return self.find(text)
+        except ValueError as exc:
+            raise forms.ValidationError(str(exc), code="invalid_choice") from exc
+
+
+class OccupationChoiceField(PickedChoiceField):
     """An occupation by record number (the picker), code, name or alias (typed)."""
 
     def __init__(self, **kwargs: Any) -> None:
@@ -51,22 +77,8 @@ class OccupationChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Model) -> str:
         return str(obj)  # "6-18-01-01 车工": resolve_occupation reads it back
 
-    def to_python(self, value: Any) -> Occupation | None:
-        if value in self.empty_values:
-            return None
-        if isinstance(value, Occupation):
-            return value
-        text = str(value).strip()
-        number = _record_number(text)
-        if number is not None:
-            found = _offered(self).filter(pk=number).first() if number > 0 else None
-            if found is None:
-                raise forms.ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
-            return found  # type: ignore[no-any-return]
-        try:
-            return resolve_occupation(text)
-        except ValueError as exc:
-            raise forms.ValidationError(str(exc), code="invalid_choice") from exc
+    def find(self, text: str) -> Occupation:
+        return resolve_occupation(text)
 
 
 def find_enterprise(queryset: QuerySet[Enterprise], text: str) -> Enterprise:
@@ -86,7 +98,7 @@ def find_enterprise(queryset: QuerySet[Enterprise], text: str) -> Enterprise:
     raise ValueError(_("No enterprise you may choose has the name or credit code “%(text)s”.") % {"text": name})
 
 
-class EnterpriseChoiceField(forms.ModelChoiceField):
+class EnterpriseChoiceField(PickedChoiceField):
     """An enterprise of the field's queryset by record number (the picker), name or credit code."""
 
     def __init__(self, **kwargs: Any) -> None:
@@ -98,22 +110,8 @@ class EnterpriseChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Model) -> str:
         return obj.name  # type: ignore[attr-defined,no-any-return]
 
-    def to_python(self, value: Any) -> Enterprise | None:
-        if value in self.empty_values:
-            return None
-        if isinstance(value, Enterprise):
-            return value
-        text = str(value).strip()
-        number = _record_number(text)
-        if number is not None:
-            found = _offered(self).filter(pk=number).first() if number > 0 else None
-            if found is None:
-                raise forms.ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
-            return found  # type: ignore[no-any-return]
-        try:
-            return find_enterprise(_offered(self), text)
-        except ValueError as exc:
-            raise forms.ValidationError(str(exc), code="invalid_choice") from exc
+    def find(self, text: str) -> Enterprise:
+        return find_enterprise(_offered(self), text)
 
 
 class OccupationRelatedField(StrictPrimaryKeyRelatedField):

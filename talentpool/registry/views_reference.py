@@ -93,18 +93,24 @@ def industry_list(request: HttpRequest) -> HttpResponse:
     return render(request, "registry/reference/industry_list.html", {"industries": industries})
 
 
-def industry_create(request: HttpRequest) -> HttpResponse:
-    require_roles(request)
+def _add_page(request: HttpRequest, form: Any, *, title: str, create: Any, added: str, list_url: str) -> HttpResponse:
+    """The page adding a record of 系统管理: ``create(actor=…, **data)`` (a reference service), then
+    back to ``list_url`` saying ``added`` (a message with the form's ``%(name)s``)."""
+    require_roles(request)  # admins only
     user: Any = request.user
 
     def save(data: dict[str, Any]) -> str:
-        reference.create_industry(actor=user, **data)
-        return reverse("registry:industry_list")
+        create(actor=user, **data)
+        return reverse(list_url)
 
-    form = IndustryForm(request.POST or None)
-    return form_page(request, form, title=_("Add an industry"), save=save,
-                     success=lambda _target: _("Industry %(name)s added.") % {"name": form.cleaned_data["name"]},
-                     cancel_url=reverse("registry:industry_list"), template_name=FORM)
+    return form_page(request, form, title=title, save=save, success=lambda _target: added % form.cleaned_data,
+                     cancel_url=reverse(list_url), template_name=FORM)
+
+
+def industry_create(request: HttpRequest) -> HttpResponse:
+    return _add_page(request, IndustryForm(request.POST or None), title=_("Add an industry"),
+                     create=reference.create_industry, added=_("Industry %(name)s added."),
+                     list_url="registry:industry_list")
 
 
 def _industry(pk: int) -> Industry:
@@ -185,17 +191,8 @@ def alias_list(request: HttpRequest) -> HttpResponse:
 
 
 def alias_create(request: HttpRequest) -> HttpResponse:
-    require_roles(request)
-    user: Any = request.user
-
-    def save(data: dict[str, Any]) -> str:
-        reference.create_alias(actor=user, **data)
-        return reverse("registry:alias_list")
-
-    form = AliasForm(request.POST or None)
-    return form_page(request, form, title=_("Add an occupation alias"), save=save,
-                     success=lambda _target: _("Alias %(name)s added.") % {"name": form.cleaned_data["name"]},
-                     cancel_url=reverse("registry:alias_list"), template_name=FORM)
+    return _add_page(request, AliasForm(request.POST or None), title=_("Add an occupation alias"),
+                     create=reference.create_alias, added=_("Alias %(name)s added."), list_url="registry:alias_list")
 
 
 @require_POST
