@@ -62,6 +62,7 @@ def test_worker_detail_query_count_does_not_grow_with_records(client_of, django_
     client = client_of(persona)
     client.get(f"/registry/workers/{worker_a.pk}/")
     # session (5) + worker + employments + certificates + honours + can_change + can_reveal
-    with django_assert_num_queries(11):
+    # + whether the employer's page may be opened (its link)
+    with django_assert_num_queries(12):
         response = client.get(f"/registry/workers/{worker_a.pk}/")
     assert len(response.context["certificates"]) == size
