@@ -177,7 +177,7 @@ def test_it_normalises_full_width_characters_and_stray_spaces(admin_user, enterp
     job, write = run_import("workers", content, admin_user)
     assert write is not None and write.status == JobStatus.SUCCEEDED, job.result
     worker = Worker.objects.get()
-    assert (worker.name, worker.id_number, worker.phone) == ("陈 丽", ID_F, "13812345678")
+    assert (worker.name, worker.id_number, worker.phone) == ("陈丽", ID_F, "13812345678")  # a Han name: no space
     assert worker.retirement_category == "woman_55"
     assert Employment.objects.get().start_date == D(2016, 5, 1)
 
@@ -409,8 +409,9 @@ def test_men_default_to_the_male_category_and_categories_must_match_sex(admin_us
     ])
     outcome = validate("workers", content, admin_user)
     assert [(e.row, e.column, e.reason) for e in outcome.errors] == [
-        (2, "退休类别", "身份证号显示为男性，退休类别应为男职工"),
-        (3, "退休类别", "身份证号显示为女性，退休类别应为女职工（55岁）或女职工（50岁）"),
+        (2, "退休类别", "身份证号显示为男性，退休类别不能是“女工人（原50岁）”，应为“男职工（原60岁）”"),
+        (3, "退休类别",
+         "身份证号显示为女性，退休类别不能是“男职工（原60岁）”，应为“女干部/管理技术岗（原55岁）”或“女工人（原50岁）”"),
     ]
 
 

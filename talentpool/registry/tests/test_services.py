@@ -193,6 +193,15 @@ def test_end_employment_closes_it_and_clears_the_current_enterprise(operator_a, 
         services.end_employment(worker_a, actor=operator_a, end_date=datetime.date(2025, 7, 1))
 
 
+@pytest.mark.parametrize("persona", ["operator_b", "leader", "expert", "worker_user"])
+def test_end_employment_refuses_actors_out_of_scope(request, worker_a, persona):
+    with pytest.raises(OutOfScope):
+        services.end_employment(worker_a, actor=request.getfixturevalue(persona), end_date=datetime.date(2025, 6, 30))
+    assert Employment.objects.get(worker=worker_a).end_date is None
+    assert Worker.objects.get(pk=worker_a.pk).current_enterprise_id == worker_a.current_enterprise_id
+    assert AuditLog.objects.count() == 0
+
+
 def test_end_employment_refuses_a_date_before_the_start_and_out_of_scope(operator_a, operator_b, worker_a):
     with pytest.raises(ServiceError):
         services.end_employment(worker_a, actor=operator_a, end_date=datetime.date(2000, 1, 1))
@@ -210,8 +219,11 @@ def test_add_certificate_raises_the_skill_level(operator_a, worker_a):
     certificate = services.add_certificate(worker_a, _cert(), actor=operator_a)
     assert (certificate.number, certificate.level, certificate.warnings) == ("S000033050000002000009", 4, "")
     assert Worker.objects.get(pk=worker_a.pk).skill_level == 4
-    log = AuditLog.objects.get()
-    assert (log.action, log.object_repr) == (AuditAction.CREATE, "慎建民 S000033050000002000009")
+    assert list(AuditLog.objects.order_by("id").values_list("action", "object_repr", "changes")) == [
+        (AuditAction.CREATE, "慎建民 S000033050000002000009",
+         {"worker": "慎建民", "number": "S000033050000002000009", "level": 4}),
+        (AuditAction.UPDATE, "慎建民", {"skill_level": [3, 4]}),  # the worker's level, audited as theirs
+    ]
 
 
 def test_add_certificate_does_not_lower_the_skill_level(operator_a, worker_a):
@@ -233,11 +245,13 @@ def test_it_refuses_a_duplicate_certificate_number(operator_a, operator_b, worke
     assert Worker.objects.get(pk=worker_b.pk).skill_level == 3
 
 
-def test_add_certificate_refuses_an_actor_out_of_scope(operator_b, worker_a):
+@pytest.mark.parametrize("persona", ["operator_b", "leader", "expert", "worker_user"])
+def test_add_certificate_refuses_an_actor_out_of_scope(request, worker_a, persona):
     with pytest.raises(OutOfScope):
-        services.add_certificate(worker_a, _cert(), actor=operator_b)
+        services.add_certificate(worker_a, _cert(), actor=request.getfixturevalue(persona))
     assert Certificate.objects.count() == 0
     assert Worker.objects.get(pk=worker_a.pk).skill_level == 3
+    assert AuditLog.objects.count() == 0
 
 
 def test_add_honour_records_it_once(operator_a, worker_a):
@@ -252,12 +266,13 @@ def test_add_honour_records_it_once(operator_a, worker_a):
     assert Honour.objects.count() == 1
 
 
-def test_add_honour_refuses_actors_out_of_scope(operator_b, leader, worker_a):
-    for actor in (operator_b, leader):
-        with pytest.raises(OutOfScope):
-            services.add_honour(worker_a, actor=actor, name="市技术能手", level="city",
-                                awarded_on=datetime.date(2020, 5, 1))
+@pytest.mark.parametrize("persona", ["operator_b", "leader", "expert", "worker_user"])
+def test_add_honour_refuses_actors_out_of_scope(request, worker_a, persona):
+    with pytest.raises(OutOfScope):
+        services.add_honour(worker_a, actor=request.getfixturevalue(persona), name="市技术能手", level="city",
+                            awarded_on=datetime.date(2020, 5, 1))
     assert Honour.objects.count() == 0
+    assert AuditLog.objects.count() == 0
 
 
 def test_delete_certificate_and_honour_are_audited(operator_a, cert_a, honour_a):
@@ -267,8 +282,10 @@ def test_delete_certificate_and_honour_are_audited(operator_a, cert_a, honour_a)
     assert Certificate.objects.count() == 0 and Honour.objects.count() == 0
     assert list(AuditLog.objects.order_by("id").values_list("action", "object_repr", "object_id")) == [
         ("record.delete", "慎建民 S000033050000003000001", str(cert_pk)),
+        ("record.update", "慎建民", str(cert_a.worker_id)),  # the level rested on that certificate
         ("record.delete", f"慎建民 {honour_text}", str(honour_pk)),
     ]
+    assert Worker.objects.get(pk=cert_a.worker_id).skill_level is None
 
 
 @pytest.mark.parametrize("persona", ["operator_b", "leader", "worker_user", "expert"])

@@ -1,3 +1,5 @@
+import re
+
 import pytest
 
 
@@ -25,28 +27,51 @@ def test_an_id_number_search_never_reaches_the_url(as_admin, worker_a, worker_b)
     location = response["Location"]
     assert worker_a.id_number not in location and worker_a.id_number.lower() not in location
     assert location.startswith("/registry/workers/?q=%40")
-    page = as_admin.get(location).content.decode()
+    found = as_admin.get(location)
+    assert found.status_code == 200
+    assert [row.record.pk for row in found.context["table"].page.object_list] == [worker_a.pk]
+    page = found.content.decode()
     assert "慎建民" in page and "单田芳" not in page
     assert worker_a.id_number not in page
 
 
 @pytest.mark.django_db
 def test_an_unknown_search_token_finds_nothing(as_admin, worker_a):
-    page = as_admin.get("/registry/workers/?q=%40deadbeef00").content.decode()
-    assert "慎建民" not in page
+    response = as_admin.get("/registry/workers/?q=%40deadbeef00")
+    assert response.status_code == 200
+    assert response.context["table"].paginator.count == 0
+    assert "慎建民" not in response.content.decode()
 
 
 @pytest.mark.django_db
 def test_a_name_search_stays_readable_in_the_url(as_admin, worker_a):
     response = as_admin.post("/registry/workers/", {"q": "sjm"})
+    assert response.status_code == 302
     assert response["Location"] == "/registry/workers/?q=sjm"
+    found = as_admin.get(response["Location"])
+    assert found.status_code == 200
+    assert [row.record.name for row in found.context["table"].page.object_list] == ["慎建民"]
 
 
 @pytest.mark.django_db
 def test_every_filter_offers_all_rather_than_dashes(as_admin, worker_a):
-    body = as_admin.get("/registry/workers/").content.decode()
+    response = as_admin.get("/registry/workers/")
+    assert response.status_code == 200
+    body = response.content.decode()
     assert "---------" not in body
-    assert body.count('<option value="">全部</option>') + body.count('<option value="" selected>全部</option>') >= 8
+    filters = re.search(r'<form method="[a-z]+" class="filter-form.*?</form>', body, flags=re.S)
+    assert filters is not None
+    from django import forms
+
+    # one drop-down per choice filter of the form, each offering 全部 first
+    fields = response.context["filter"].form.fields
+    choice_filters = [name for name, field in fields.items() if isinstance(field.widget, forms.Select)]
+    assert len(choice_filters) >= 5
+    assert re.findall(r'<select\b[^>]*\bname="([^"]+)"', filters.group(0)) == choice_filters
+    selects = re.findall(r"<select\b[^>]*>(.*?)</select>", filters.group(0), flags=re.S)
+    first_options = [re.search(r"<option\b[^>]*>[^<]*</option>", options).group(0) for options in selects]
+    assert [o for o in first_options if o not in ('<option value="">全部</option>',
+                                                  '<option value="" selected>全部</option>')] == []
 
 
 @pytest.mark.django_db
@@ -69,5 +94,7 @@ def test_the_worker_list_is_in_pinyin_order(as_admin, enterprise_a):
 
     for name in ["张伟", "单田芳", "丁丹", "欧阳修", "严东"]:
         WorkerFactory(name=name, enterprise=enterprise_a)
-    table = as_admin.get("/registry/workers/").context["table"]
+    response = as_admin.get("/registry/workers/")
+    assert response.status_code == 200
+    table = response.context["table"]
     assert [row.record.name for row in table.page.object_list] == ["丁丹", "欧阳修", "单田芳", "严东", "张伟"]
