@@ -6,10 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import FieldDoesNotExist
-from django.db import models
-from django.utils.translation import gettext as _
-
+from ..audit_display import _field, field_label, show_value
 from .spec import ImportKindSpec
 from .validate import STATUS_LABELS, Outcome, Plan, Status
 
@@ -17,43 +14,19 @@ PREVIEW_ROWS = 20  # rows of the file shown as read
 LISTED = 200  # updated rows and rows with warnings listed below the preview
 
 
-EMPTY = "—"
-
-
-def _field(model: type[models.Model] | None, key: str) -> models.Field[Any, Any] | None:
-    if model is None:
-        return None
-    try:
-        field = model._meta.get_field(key)
-    except FieldDoesNotExist:  # a key the kind adds (a worker's new enterprise)
-        return None
-    return field if isinstance(field, models.Field) else None
-
-
-def _shown(value: Any, field: models.Field[Any, Any] | None) -> str:
-    """A value of an update's diff (plain, personal numbers already masked) as it reads."""
-    if value is None or value == "":
-        return EMPTY
-    if field is not None and field.choices:
-        labels = {str(k): v for k, v in field.flatchoices}
-        if str(value) in labels:
-            return str(labels[str(value)])
-    if isinstance(value, bool):
-        return _("yes") if value else _("no")
-    return str(value)
-
-
 def change_lines(spec: ImportKindSpec, changes: dict[str, Any]) -> list[dict[str, str]]:
     """An update's ``{field: [old, new]}`` (core.audit.diff, personal data masked) as lines
     ``{"field", "old", "new"}``: a column of the file is named by its header, another field by its
-    label on the kind's model; a choice reads as its label, a yes/no as 是/否, nothing as —."""
+    label on the kind's model; values read as the audit log shows them (core.audit_display: choice
+    labels, 是/否, YYYY-MM-DD, personal numbers masked, nothing as —)."""
     headers = {c.key: c.header for c in spec.columns}
     lines = []
     for key, pair in changes.items():
         old, new = pair if isinstance(pair, list | tuple) and len(pair) == 2 else (None, pair)
         field = _field(spec.model, key)
-        label = headers.get(key) or (str(field.verbose_name) if field is not None else key)
-        lines.append({"field": label, "old": _shown(old, field), "new": _shown(new, field)})
+        label = headers.get(key) or field_label(spec.model, key)
+        lines.append({"field": label, "old": show_value(old, field, spec.model, key),
+                      "new": show_value(new, field, spec.model, key)})
     return lines
 
 
