@@ -541,3 +541,28 @@ def test_an_imported_certificate_sets_the_level_as_the_service_does(ctx):
     job, write = run_import("certificates", workbook(CERT_HEADERS, [row]), ctx.operator)
     assert write is not None and write.status == JobStatus.SUCCEEDED, job.result
     assert Worker.objects.get(pk=ctx.worker.pk).skill_level == 4
+
+
+def test_the_migration_stores_every_name_as_the_rule_gives_it(ctx):
+    """0010_normalise_names: names saved before the rule (" 李　测二 " stored as "李 测二") are stored
+    again as normalise_name gives them, with their search keys; others are left as they are."""
+    import importlib
+
+    from django.apps import apps
+
+    from talentpool.rules.names import name_keys
+
+    from .factories import WorkerFactory
+
+    spaced = WorkerFactory(name="李 测二", enterprise=ctx.enterprise)
+    dotted = WorkerFactory(name="阿不都・热合曼", enterprise=ctx.enterprise)
+    Worker.objects.filter(pk__in=[spaced.pk, dotted.pk]).update(name_search="", name_sort="")
+    untouched = Worker.objects.filter(pk=ctx.worker.pk).values_list("name", "name_search", "name_sort").get()
+    migration = importlib.import_module("talentpool.registry.migrations.0010_normalise_names")
+    migration.normalise_names(apps, None)
+    assert list(Worker.objects.filter(pk__in=[spaced.pk, dotted.pk]).order_by("pk").values_list(
+        "name", "name_search", "name_sort")) == [
+            ("李测二", *name_keys("李测二")), ("阿不都·热合曼", *name_keys("阿不都·热合曼"))]
+    assert Worker.objects.filter(pk=ctx.worker.pk).values_list("name", "name_search", "name_sort").get() == untouched
+    assert list(Worker.objects.search("李测二").values_list("pk", flat=True)) == [spaced.pk]
+    assert list(Worker.objects.search("lce").values_list("pk", flat=True)) == [spaced.pk]
