@@ -55,3 +55,23 @@ class RegistryConfig(AppConfig):
         register_start_page(StartPage(role=Role.LEADER, url_name="registry:worker_list"))
         register_start_page(StartPage(role=Role.OPERATOR, url_name="registry:enterprise_home"))
         register_start_page(StartPage(role=Role.WORKER, url_name="registry:my_profile"))
+        self.declare_reference_pages()
+
+    def declare_reference_pages(self) -> None:
+        """The reference data admins keep (系统管理): industries, occupations, their aliases."""
+        from talentpool.core.registry import AdminLink, register_admin_link, register_picker
+
+        # the type-ahead search other apps' forms use to choose an enterprise (core.widgets)
+        register_picker("registry.Enterprise", "registry:enterprise_search")
+        register_picker("registry.Occupation", "registry:occupation_search")
+
+        register_admin_link(
+            AdminLink(key="registry.industries", label=_("Industries"), url_name="registry:industry_list", order=70,
+                      description=_("The district's industries enterprises belong to.")),
+            AdminLink(key="registry.occupations", label=_("Occupations"), url_name="registry:occupation_list",
+                      order=71, description=_("The occupational classification (2022): add an occupation under "
+                                              "its minor group.")),
+            AdminLink(key="registry.occupation_aliases", label=_("Occupation aliases"),
+                      url_name="registry:alias_list", order=72,
+                      description=_("Names offices write for an occupation, such as 维修电工 for 电工.")),
+        )
