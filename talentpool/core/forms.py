@@ -50,6 +50,7 @@ class DateRange(forms.MultiWidget):
     names, for DateFromToRangeFilter); its stock widget stacks two text boxes around a dash."""
 
     template_name = "core/widgets/date_range.html"
+    suffixes = ("after", "before")  # read from the class by drf-spectacular for the API's parameters
 
     def __init__(self, attrs: dict[str, Any] | None = None) -> None:
         super().__init__({"after": DateInput(), "before": DateInput()}, attrs)

@@ -48,7 +48,7 @@ class DeferredJoinPaginator(Paginator):
         top = bottom + self.per_page
         if top + self.orphans >= self.count:
             top = self.count
-        return self._get_page(self._slice(bottom, top), number, self)
+        return self._get_page(self._slice(bottom, top), number, self)  # type: ignore[attr-defined]
 
     def _slice(self, bottom: int, top: int) -> Sequence[Any]:
         rows = self.object_list
@@ -56,7 +56,7 @@ class DeferredJoinPaginator(Paginator):
             return page_of(rows, bottom, top)
         if isinstance(rows, BoundRows) and isinstance(rows.data, TableQuerysetData):
             return BoundRows(page_of(rows.data.data, bottom, top), table=rows.table, pinned_data=rows.pinned_data)
-        return rows[bottom:top]  # type: ignore[no-any-return]
+        return rows[bottom:top]  # type: ignore[return-value]
 
 
 class PageNumberPagination(pagination.PageNumberPagination):

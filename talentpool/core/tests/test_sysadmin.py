@@ -4,11 +4,12 @@ else), every change audited, every refusal changes nothing."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.contrib.sessions.models import Session
 from django.test import Client
+from django.utils import timezone
 
 from talentpool.conftest import PASSWORD, client_for
 from talentpool.core import programme
@@ -418,7 +419,8 @@ def test_an_admin_cannot_force_out_their_own_current_session(admin_user):
 def test_expired_and_logged_out_sessions_are_not_listed(admin_user, operator_a, leader):
     admin = _sign_in("admin")
     expired, leaving = _sign_in("operator_a"), _sign_in("leader")
-    Session.objects.filter(session_key=expired.session.session_key).update(expire_date=date(2020, 1, 1))
+    yesterday = timezone.now() - timedelta(days=1)
+    Session.objects.filter(session_key=expired.session.session_key).update(expire_date=yesterday)
     leaving.post("/logout/")
     response = admin.get("/system/sessions/")
     assert [s.user.username for s in response.context["table"].data] == ["admin"]

@@ -1,17 +1,3 @@
-from talentpool.formats.common import (
-    DATE_FORMAT,
-    DATETIME_FORMAT,
-    SHORT_DATE_FORMAT,
-    SHORT_DATETIME_FORMAT,
-    TIME_FORMAT,
-    YEAR_MONTH_FORMAT,
-)
+"""Display formats: the ones both languages share."""
 
-__all__ = [
-    "DATETIME_FORMAT",
-    "DATE_FORMAT",
-    "SHORT_DATETIME_FORMAT",
-    "SHORT_DATE_FORMAT",
-    "TIME_FORMAT",
-    "YEAR_MONTH_FORMAT",
-]
+from talentpool.formats.common import *  # noqa: F403

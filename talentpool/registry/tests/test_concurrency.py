@@ -93,7 +93,9 @@ def test_the_api_answers_a_lost_race_with_400_not_500(monkeypatch, as_operator_b
 def test_an_id_number_change_that_loses_the_race_is_refused(monkeypatch, operator_b, worker_a, worker_b):
     monkeypatch.setattr(Worker.objects, "filter", _hide_hash_once(Worker.objects.filter, worker_a.id_number_hash))
     with pytest.raises(services.DuplicateRefused):
-        services.update_worker(worker_b, actor=operator_b, id_number=worker_a.id_number)
+        services.update_worker(
+            worker_b, actor=operator_b, id_number=worker_a.id_number, retirement_category=worker_a.retirement_category
+        )
     assert Worker.objects.get(pk=worker_b.pk).id_number == worker_b.id_number
 
 

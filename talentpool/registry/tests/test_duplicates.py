@@ -124,8 +124,9 @@ def test_changing_an_id_number_to_one_held_elsewhere_is_refused_neutrally(
     as_operator_b, worker_a, worker_b
 ):
     before = _state()
-    data = {"name": worker_b.name, "id_number": worker_a.id_number, "retirement_category": "woman_50",
-            "version": worker_b.version}
+    # the category agrees with the sex in the number typed, so only the duplicate is refused
+    data = {"name": worker_b.name, "id_number": worker_a.id_number,
+            "retirement_category": worker_a.retirement_category, "version": worker_b.version}
     response = as_operator_b.post(f"/registry/workers/{worker_b.pk}/edit/", data)
     assert response.status_code == 200
     assert response.context["form"].non_field_errors() == [NEUTRAL]

@@ -139,7 +139,7 @@
         });
         list.appendChild(item);
       });
-      status.textContent = (root.dataset.typeaheadFound || "").replace("%(count)s", String(results.length));
+      status.textContent = (root.dataset.typeaheadFound || "").replace("{count}", String(results.length));
       open();
       highlight(-1);
     }
