@@ -176,7 +176,7 @@ def create_account(
 
 
 def _lock(user: User) -> User:
-    return User.objects.select_for_update().select_related("enterprise", "worker").get(pk=user.pk)
+    return User.objects.select_for_update(of=("self",)).select_related("enterprise", "worker").get(pk=user.pk)
 
 
 def _lock_admins() -> list[int]:
