@@ -130,3 +130,17 @@ def login(page: Page, live_server) -> Callable[[str, str], Page]:
         return login_as(page, live_server.url, username, password)
 
     return _login
+
+
+@pytest.fixture
+def classification(transactional_db: None) -> None:
+    """The reference data the migrations load (industries, the occupational classification and
+    its aliases), loaded again by the migrations' own functions: a transactional test before
+    this one flushed the tables. (serialized_rollback cannot do it here: restoring the snapshot
+    collides with the content types the flush's post_migrate recreated.)"""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    for migration, function in (("0002_reference_data", "seed"), ("0011_occupation_detail", "load_occupations")):
+        getattr(import_module(f"talentpool.registry.migrations.{migration}"), function)(apps, None)

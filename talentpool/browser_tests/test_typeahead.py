@@ -16,8 +16,8 @@ from talentpool.registry.tests.factories import make_id_number
 
 from .conftest import login_as
 
-# serialized_rollback: the occupations migration 0011 loaded survive the flush after each test
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+# the classification as migration 0011 loads it (conftest.classification)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("classification")]
 
 
 def fill_worker(page: Page, name: str, born: datetime.date) -> None:
