@@ -3,7 +3,11 @@ enterprises A and B, an expert, a worker of A, and the anonymous public."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
+from django.db import connection
+from django.db.models import QuerySet
 from django.test import Client
 
 from talentpool.core.models import User
@@ -124,3 +128,17 @@ def as_worker(worker_user):  # type: ignore[no-untyped-def]
 @pytest.fixture
 def anonymous() -> Client:
     return Client()
+
+
+@pytest.fixture
+def locks(monkeypatch) -> list[tuple[type, Any, bool]]:  # type: ignore[no-untyped-def]
+    """Each select_for_update: (model, of, whether inside a transaction)."""
+    seen: list[tuple[type, Any, bool]] = []
+    original = QuerySet.select_for_update
+
+    def spy(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        seen.append((self.model, kwargs.get("of"), connection.in_atomic_block))
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(QuerySet, "select_for_update", spy)
+    return seen

@@ -144,3 +144,19 @@ def classification(transactional_db: None) -> None:
 
     for migration, function in (("0002_reference_data", "seed"), ("0011_occupation_detail", "load_occupations")):
         getattr(import_module(f"talentpool.registry.migrations.{migration}"), function)(apps, None)
+
+
+def text_workbook(path: Path, headers: list[str], rows: list[list[str]]) -> Path:
+    """A workbook as offices write it: one sheet 职工, every cell text (so ID numbers keep their digits)."""
+    import xlsxwriter
+
+    book = xlsxwriter.Workbook(str(path))
+    sheet = book.add_worksheet("职工")
+    text = book.add_format({"num_format": "@"})
+    for c, header in enumerate(headers):
+        sheet.write_string(0, c, header)
+    for r, row in enumerate(rows, start=1):
+        for c, value in enumerate(row):
+            sheet.write_string(r, c, value, text)
+    book.close()
+    return path

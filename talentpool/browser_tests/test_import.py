@@ -9,9 +9,9 @@ import datetime
 from pathlib import Path
 
 import pytest
-import xlsxwriter
 from playwright.sync_api import Page, expect
 
+from talentpool.browser_tests.conftest import text_workbook
 from talentpool.conftest import PASSWORD
 from talentpool.core.crypto import lookup_hash
 from talentpool.registry.models import Occupation, Worker
@@ -23,16 +23,7 @@ HEADERS = ["姓名", "身份证号", "退休类别", "技能等级", "入职时�
 
 
 def _workbook(path: Path, rows: list[list[str]], headers: list[str] = HEADERS) -> Path:
-    book = xlsxwriter.Workbook(str(path))
-    sheet = book.add_worksheet("职工")
-    text = book.add_format({"num_format": "@"})
-    for c, header in enumerate(headers):
-        sheet.write_string(0, c, header)
-    for r, row in enumerate(rows, start=1):
-        for c, value in enumerate(row):
-            sheet.write_string(r, c, value, text)
-    book.close()
-    return path
+    return text_workbook(path, headers, rows)
 
 
 def test_operator_imports_workers_after_correcting_a_bad_row(page: Page, live_server, login, operator_a, tmp_path):

@@ -13,10 +13,9 @@ import re
 from pathlib import Path
 
 import pytest
-import xlsxwriter
 from playwright.sync_api import Browser, Page, expect
 
-from talentpool.browser_tests.conftest import _new_context, login_as
+from talentpool.browser_tests.conftest import _new_context, login_as, text_workbook
 from talentpool.conftest import PASSWORD
 from talentpool.core.models import Job
 from talentpool.registry import services
@@ -211,16 +210,7 @@ def test_the_jobs_list_keeps_its_status_column_on_a_phone(phone_page: Page, live
 
 
 def _workbook(path: Path, rows: list[list[str]]) -> Path:
-    book = xlsxwriter.Workbook(str(path))
-    sheet = book.add_worksheet("职工")
-    text = book.add_format({"num_format": "@"})
-    for c, header in enumerate(["姓名", "身份证号", "退休类别", "技能等级", "入职时间", "岗位"]):
-        sheet.write_string(0, c, header)
-    for r, row in enumerate(rows, start=1):
-        for c, value in enumerate(row):
-            sheet.write_string(r, c, value, text)
-    book.close()
-    return path
+    return text_workbook(path, ["姓名", "身份证号", "退休类别", "技能等级", "入职时间", "岗位"], rows)
 
 
 def test_the_import_error_table_keeps_words_whole_on_a_phone(phone_page: Page, live_server, screens, tmp_path):

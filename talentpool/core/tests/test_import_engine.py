@@ -13,7 +13,6 @@ import pytest
 import xlsxwriter
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
-from django.db.models.query import QuerySet
 from django.test.utils import CaptureQueriesContext
 
 from talentpool.core.imports import (
@@ -127,19 +126,6 @@ def upload(client, content: bytes):  # type: ignore[no-untyped-def]
     return client.post("/core/import/", {"kind": KEY, "mode": "update",
                                          "file": SimpleUploadedFile("调休.xlsx", content)})
 
-
-@pytest.fixture
-def locks(monkeypatch) -> list[tuple[type, Any, bool]]:  # type: ignore[no-untyped-def]
-    """Each select_for_update: (model, of, whether inside a transaction)."""
-    seen: list[tuple[type, Any, bool]] = []
-    original = QuerySet.select_for_update
-
-    def spy(self, *args, **kwargs):  # type: ignore[no-untyped-def]
-        seen.append((self.model, kwargs.get("of"), connection.in_atomic_block))
-        return original(self, *args, **kwargs)
-
-    monkeypatch.setattr(QuerySet, "select_for_update", spy)
-    return seen
 
 
 def test_a_kind_is_offered_by_its_string_key_to_the_roles_it_names(as_admin, admin_user, operator_a, as_operator_a):

@@ -11,7 +11,6 @@ from typing import Any
 
 import pytest
 from django.db import connection
-from django.db.models.query import QuerySet
 
 from talentpool.core import jobs
 from talentpool.core.imports.jobs import confirm
@@ -36,19 +35,6 @@ def _media(settings, tmp_path, monkeypatch):  # type: ignore[no-untyped-def]
     # Jobs run only when a test runs them (in its threads), not as each commit enqueues them.
     monkeypatch.setattr(jobs, "run_job", SimpleNamespace(enqueue=lambda job_id: None))
 
-
-@pytest.fixture
-def locks(monkeypatch) -> list[tuple[type, Any, bool]]:  # type: ignore[no-untyped-def]
-    """Each select_for_update: (model, of, whether inside a transaction)."""
-    seen: list[tuple[type, Any, bool]] = []
-    original = QuerySet.select_for_update
-
-    def spy(self, *args, **kwargs):  # type: ignore[no-untyped-def]
-        seen.append((self.model, kwargs.get("of"), connection.in_atomic_block))
-        return original(self, *args, **kwargs)
-
-    monkeypatch.setattr(QuerySet, "select_for_update", spy)
-    return seen
 
 
 @pytest.mark.django_db
