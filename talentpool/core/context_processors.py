@@ -6,7 +6,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.conf import settings
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.functional import Promise
@@ -33,8 +32,4 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         active = not active_seen and bool(view_name) and item.matches(view_name)
         active_seen = active_seen or active
         items.append(NavItem(item.key, item.label, reverse(item.url_name), active))
-    return {
-        "nav_items": items,
-        "programme_name": settings.PROGRAMME_NAME,
-        "district_name": settings.DISTRICT_NAME,
-    }
+    return {"nav_items": items}  # the district's and programme's names: core.programme.programme
