@@ -1,0 +1,71 @@
+"""What the cultivation app declares into core's and the registry's registration points, one
+function per kind of record (called once, from CultivationConfig.ready())."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+from talentpool.core.roles import Role
+
+EVERYONE_BUT_WORKERS = (Role.ADMIN, Role.LEADER, Role.OPERATOR)
+
+
+def declare_all() -> None:
+    from talentpool.core.registry import register_audit_events, register_urls
+
+    from . import events
+
+    register_urls("cultivation/", "talentpool.cultivation.urls")
+    register_audit_events(events.EVENTS)
+    declare_hub()
+    declare_training()
+    declare_competitions()
+    declare_innovations()
+    declare_mentorship()
+    declare_studios()
+    declare_profile()
+    declare_demo()
+
+
+def declare_hub() -> None:
+    """One tab, 培育, for the whole app: its pages carry a second row of tabs (cultivation/_subnav.html)."""
+    from talentpool.core.registry import MenuItem, register_menu
+
+    register_menu(
+        MenuItem(
+            key="cultivation",
+            label=_("Cultivation"),
+            url_name="cultivation:home",
+            roles=EVERYONE_BUT_WORKERS,
+            order=45,
+            active_for=("cultivation:",),
+        ),
+    )
+
+
+def declare_training() -> None:
+    pass
+
+
+def declare_competitions() -> None:
+    pass
+
+
+def declare_innovations() -> None:
+    pass
+
+
+def declare_mentorship() -> None:
+    pass
+
+
+def declare_studios() -> None:
+    pass
+
+
+def declare_profile() -> None:
+    pass
+
+
+def declare_demo() -> None:
+    pass

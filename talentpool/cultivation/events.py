@@ -1,0 +1,21 @@
+"""The cultivation app's audit events (dotted ``cultivation.subject.verb`` names, core.registry).
+Creating, changing, deleting, importing and exporting a record are core's events
+(core.models.AuditAction); these name what is particular to cultivation."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+TRAINING_EVENTS: dict[str, object] = {}
+
+COMPETITION_EVENTS: dict[str, object] = {}
+
+INNOVATION_EVENTS: dict[str, object] = {}
+
+MENTORSHIP_EVENTS: dict[str, object] = {}
+
+STUDIO_EVENTS: dict[str, object] = {}
+
+EVENTS = {**TRAINING_EVENTS, **COMPETITION_EVENTS, **INNOVATION_EVENTS, **MENTORSHIP_EVENTS, **STUDIO_EVENTS}
+
+__all__ = ["EVENTS", "_"]

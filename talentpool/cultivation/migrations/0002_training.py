@@ -1,0 +1,8 @@
+# Kept for the training records' own schema changes after the initial one (none yet).
+from django.db import migrations
+
+
+class Migration(migrations.Migration):
+    dependencies = [("cultivation", "0001_initial")]
+
+    operations: list = []

@@ -1,0 +1,8 @@
+# Kept for the studios records' own schema changes after the initial one (none yet).
+from django.db import migrations
+
+
+class Migration(migrations.Migration):
+    dependencies = [("cultivation", "0005_mentorship")]
+
+    operations: list = []
