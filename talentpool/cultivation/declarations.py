@@ -56,7 +56,17 @@ def declare_innovations() -> None:
 
 
 def declare_mentorship() -> None:
-    pass
+    from talentpool.core.imports import register_import_kind
+    from talentpool.core.registry import register_api
+
+    from . import subnav
+    from .api_mentorship import MentorshipViewSet
+    from .imports.mentorship import MENTORSHIPS
+
+    subnav.add_tab(subnav.Tab("mentorship", _("Mentorship"), "cultivation:mentorship_list", 40,
+                              (Role.LEADER, Role.OPERATOR)))
+    register_api("mentorships", MentorshipViewSet, basename="mentorship")
+    register_import_kind(MENTORSHIPS)
 
 
 def declare_studios() -> None:

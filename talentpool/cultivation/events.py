@@ -12,7 +12,13 @@ COMPETITION_EVENTS: dict[str, object] = {}
 
 INNOVATION_EVENTS: dict[str, object] = {}
 
-MENTORSHIP_EVENTS: dict[str, object] = {}
+MENTORSHIP_COMPLETE = "cultivation.mentorship.complete"
+MENTORSHIP_END = "cultivation.mentorship.end"
+
+MENTORSHIP_EVENTS: dict[str, object] = {
+    MENTORSHIP_COMPLETE: _("completed a master–apprentice pair"),
+    MENTORSHIP_END: _("ended a master–apprentice pair early"),
+}
 
 STUDIO_EVENTS: dict[str, object] = {}
 
