@@ -89,7 +89,7 @@ def test_dates_are_checked(operator_a, master_a, worker_a):
 def test_an_operator_pairs_only_their_own_current_workers(
     operator_a, operator_b, master_a, master_b, worker_a, admin_user
 ):
-    with pytest.raises(ServiceError, match="master"):
+    with pytest.raises(ServiceError, match="^只能从本企业在职职工中选择师傅。$"):
         create(operator_a, master_b, worker_a)
     with pytest.raises(ServiceError):
         create(operator_b, master_b, worker_a)
