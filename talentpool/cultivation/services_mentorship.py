@@ -215,10 +215,12 @@ def create_mentorship(
     _check_pairable(actor, master, apprentice)  # as locked: still employed where the actor may pair them
     master = Worker.objects.get(pk=master.pk)
     check_pair_rules(master, apprentice, start_date, end_date)
+    enterprise_id = apprentice.current_enterprise_id
+    assert enterprise_id is not None  # _check_pairable refused an apprentice without an employer
     pair = Mentorship.objects.create(
         master=master,
         apprentice=apprentice,
-        enterprise_id=apprentice.current_enterprise_id,
+        enterprise_id=enterprise_id,
         start_date=start_date,
         end_date=end_date,
         goals=goals,

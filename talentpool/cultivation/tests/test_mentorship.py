@@ -189,7 +189,7 @@ def pairs(operator_a, admin_user, master_a, worker_a, master_b, apprentice_b):  
 
 
 def test_operator_b_gets_404_on_operator_a_pair_and_never_sees_it(as_operator_b, pairs):
-    own, as_master, theirs = pairs
+    own, _as_master, theirs = pairs
     for url in (
         f"/cultivation/mentorship/{own.pk}/",
         f"/cultivation/mentorship/{own.pk}/edit/",
@@ -236,7 +236,7 @@ def test_the_list_runs_a_bounded_number_of_queries(
 
 
 def test_the_list_filters(as_admin, pairs):
-    own, as_master, theirs = pairs
+    _own, _as_master, theirs = pairs
 
     def count(query):  # type: ignore[no-untyped-def]
         return as_admin.get("/api/mentorships/?" + query).json()["count"]
