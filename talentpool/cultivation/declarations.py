@@ -44,7 +44,24 @@ def declare_hub() -> None:
 
 
 def declare_training() -> None:
-    pass
+    """Training (培训): the course catalogue, classes with their sessions and enrolments, the
+    attendance import and the read-only API."""
+    from talentpool.core.registry import register_api
+
+    from . import api_training
+    from .imports import training as training_imports
+    from .subnav import TABS, Tab, add_tab
+
+    if not any(t.key == "training" for t in TABS):  # ready() may run again (core's plugin-app tests)
+        add_tab(Tab("training", _("Training"), "cultivation:class_list", 10, (Role.LEADER, Role.OPERATOR)))
+        add_tab(Tab("catalogue", _("Course catalogue"), "cultivation:course_list", 11,
+                    (Role.LEADER, Role.OPERATOR, Role.WORKER)))
+        add_tab(Tab("participations", _("Participations"), "cultivation:enrolment_list", 12,
+                    (Role.LEADER, Role.OPERATOR)))
+    register_api("courses", api_training.CourseViewSet, basename="course")
+    register_api("training-classes", api_training.TrainingClassViewSet, basename="training-class")
+    register_api("enrolments", api_training.EnrolmentViewSet, basename="enrolment")
+    training_imports.register()
 
 
 def declare_competitions() -> None:

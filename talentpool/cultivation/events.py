@@ -6,7 +6,33 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-TRAINING_EVENTS: dict[str, object] = {}
+TRAINING_CLASS_ORDER = "cultivation.class.order"
+TRAINING_CLASS_PLAN = "cultivation.class.plan"
+TRAINING_CLASS_START = "cultivation.class.start"
+TRAINING_CLASS_CLOSE = "cultivation.class.close"
+TRAINING_CLASS_CANCEL = "cultivation.class.cancel"
+TRAINING_COURSE_RETIRE = "cultivation.course.retire"
+TRAINING_COURSE_RESTORE = "cultivation.course.restore"
+TRAINING_ENROL = "cultivation.enrolment.enrol"
+TRAINING_WITHDRAW = "cultivation.enrolment.withdraw"
+TRAINING_RESULT = "cultivation.enrolment.result"
+TRAINING_LEVEL_UP = "cultivation.enrolment.level_up"
+TRAINING_ATTENDANCE = "cultivation.attendance.record"
+
+TRAINING_EVENTS: dict[str, object] = {
+    TRAINING_CLASS_ORDER: _("ordered a training class"),
+    TRAINING_CLASS_PLAN: _("planned a training class"),
+    TRAINING_CLASS_START: _("started a training class"),
+    TRAINING_CLASS_CLOSE: _("closed a training class"),
+    TRAINING_CLASS_CANCEL: _("cancelled a training class"),
+    TRAINING_COURSE_RETIRE: _("retired a training course"),
+    TRAINING_COURSE_RESTORE: _("restored a training course to the catalogue"),
+    TRAINING_ENROL: _("enrolled a worker in a training class"),
+    TRAINING_WITHDRAW: _("withdrew a training enrolment"),
+    TRAINING_RESULT: _("recorded a training result"),
+    TRAINING_LEVEL_UP: _("recorded a level-up after training"),
+    TRAINING_ATTENDANCE: _("recorded training attendance"),
+}
 
 COMPETITION_RESULTS = "cultivation.competition.results"
 COMPETITION_ENTER = "cultivation.entry.enter"
