@@ -80,8 +80,9 @@ def declare_mentorship() -> None:
     from .api_mentorship import MentorshipViewSet
     from .imports.mentorship import MENTORSHIPS
 
-    subnav.add_tab(subnav.Tab("mentorship", _("Mentorship"), "cultivation:mentorship_list", 40,
-                              (Role.LEADER, Role.OPERATOR)))
+    if not any(t.key == "mentorship" for t in subnav.TABS):  # ready() may run again (core's plugin-app tests)
+        subnav.add_tab(subnav.Tab("mentorship", _("Mentorship"), "cultivation:mentorship_list", 40,
+                                  (Role.LEADER, Role.OPERATOR)))
     register_api("mentorships", MentorshipViewSet, basename="mentorship")
     register_import_kind(MENTORSHIPS)
 
