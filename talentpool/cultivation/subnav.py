@@ -22,6 +22,8 @@ TABS: list[Tab] = []
 
 
 def add_tab(tab: Tab) -> None:
+    if tab in TABS:  # the same declaration again (ready() run twice, as core's plugin test does)
+        return
     if any(t.key == tab.key for t in TABS):
         raise ValueError(f"cultivation tab {tab.key!r} declared twice")
     TABS.append(tab)
