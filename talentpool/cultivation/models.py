@@ -43,8 +43,6 @@ from .querysets import (
     WorkerOwnedQuerySet,
 )
 
-MONEY = {"max_digits": 14, "decimal_places": 2}  # yuan
-
 
 class Versioned(models.Model):
     """Raised by every change: an edit based on an older version is refused (as the registry's)."""
@@ -412,7 +410,9 @@ class Innovation(Versioned):
     description = models.TextField(_("description"), blank=True)
     is_adopted = models.BooleanField(_("adopted"), default=False)
     adopted_on = models.DateField(_("adopted on"), null=True, blank=True)
-    economic_benefit = models.DecimalField(_("economic benefit (yuan)"), **MONEY, null=True, blank=True)
+    economic_benefit = models.DecimalField(
+        _("economic benefit (yuan)"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
     social_benefit = models.TextField(_("social benefit"), blank=True)
     status = models.CharField(
         _("status"), max_length=16, choices=InnovationStatus.choices, default=InnovationStatus.SUBMITTED
@@ -498,7 +498,7 @@ class Mentorship(Versioned):
         _("level the apprentice gained"), choices=SkillLevel.choices, null=True, blank=True
     )
     competition_results = models.TextField(_("competition results"), blank=True)
-    benefit = models.DecimalField(_("benefit created (yuan)"), **MONEY, default=0)
+    benefit = models.DecimalField(_("benefit created (yuan)"), max_digits=14, decimal_places=2, default=0)
     outcome_note = models.TextField(_("outcomes"), blank=True)
 
     objects = MentorshipQuerySet.as_manager()
@@ -584,7 +584,7 @@ class StudioResult(models.Model):
     studio = models.ForeignKey(Studio, verbose_name=_("studio"), on_delete=models.CASCADE, related_name="results")
     year = models.PositiveSmallIntegerField(_("year"))
     summary = models.TextField(_("results"))
-    benefit = models.DecimalField(_("benefit created (yuan)"), **MONEY, null=True, blank=True)
+    benefit = models.DecimalField(_("benefit created (yuan)"), max_digits=14, decimal_places=2, null=True, blank=True)
 
     objects = StudioPartQuerySet.as_manager()
 
