@@ -31,7 +31,7 @@ class CourseFilter(StyledFilterSet):
 
 class TrainingClassFilter(StyledFilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="filter_q")
-    mode = django_filters.ChoiceFilter(label=_("mode"), choices=ClassMode.choices)
+    mode = django_filters.ChoiceFilter(label=_("training mode"), choices=ClassMode.choices)
     status = django_filters.ChoiceFilter(label=_("status"), choices=ClassStatus.choices)
     course = django_filters.ModelChoiceFilter(label=_("course"), queryset=Course.objects.none())
     enterprise = django_filters.ModelChoiceFilter(

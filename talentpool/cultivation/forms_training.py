@@ -139,7 +139,7 @@ class PlanClassForm(ClassFieldsForm):
     """The admin plans a class of a course in one of the three modes."""
 
     course = forms.ModelChoiceField(label=_("course"), queryset=Course.objects.filter(is_active=True))
-    mode = forms.ChoiceField(label=_("mode"), choices=ClassMode.choices)
+    mode = forms.ChoiceField(label=_("training mode"), choices=ClassMode.choices)
 
     field_order = ["course", "mode", "name", "capacity", "start_date", "end_date", "venue", "teacher", "note"]
 

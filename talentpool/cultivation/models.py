@@ -91,7 +91,7 @@ class TrainingClass(Versioned):
     code = models.CharField(_("class code"), max_length=20, unique=True)
     course = models.ForeignKey(Course, verbose_name=_("course"), on_delete=models.PROTECT, related_name="classes")
     name = models.CharField(_("class name"), max_length=120)
-    mode = models.CharField(_("mode"), max_length=16, choices=ClassMode.choices)
+    mode = models.CharField(_("training mode"), max_length=16, choices=ClassMode.choices)
     status = models.CharField(_("status"), max_length=16, choices=ClassStatus.choices, default=ClassStatus.PLANNED)
     ordered_by = models.ForeignKey(
         Enterprise,
