@@ -88,7 +88,19 @@ def declare_mentorship() -> None:
 
 
 def declare_studios() -> None:
-    pass
+    """Innovation studios (创新工作室): the list (exported as "studios"), the Excel import and the read-only API."""
+    from talentpool.core.imports import register_import_kind
+    from talentpool.core.registry import register_api
+
+    from . import subnav
+    from .api_studios import StudioViewSet
+    from .imports.studios import STUDIOS
+
+    if not any(t.key == "studios" for t in subnav.TABS):  # ready() may run again (core's plugin-app tests)
+        subnav.add_tab(subnav.Tab("studios", _("Innovation studios"), "cultivation:studio_list", 50,
+                                  (Role.LEADER, Role.OPERATOR)))
+    register_api("studios", StudioViewSet, basename="studio")
+    register_import_kind(STUDIOS)
 
 
 def declare_profile() -> None:

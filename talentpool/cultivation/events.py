@@ -66,7 +66,19 @@ MENTORSHIP_EVENTS: dict[str, object] = {
     MENTORSHIP_END: _("ended a master–apprentice pair early"),
 }
 
-STUDIO_EVENTS: dict[str, object] = {}
+STUDIO_CLOSE = "cultivation.studio.close"
+STUDIO_REOPEN = "cultivation.studio.reopen"
+STUDIO_MEMBER_ADD = "cultivation.studio.member_add"
+STUDIO_MEMBER_REMOVE = "cultivation.studio.member_remove"
+STUDIO_RESULT = "cultivation.studio.result"
+
+STUDIO_EVENTS: dict[str, object] = {
+    STUDIO_CLOSE: _("closed an innovation studio"),
+    STUDIO_REOPEN: _("reopened an innovation studio"),
+    STUDIO_MEMBER_ADD: _("added a member to an innovation studio"),
+    STUDIO_MEMBER_REMOVE: _("recorded a member leaving an innovation studio"),
+    STUDIO_RESULT: _("recorded the yearly results of an innovation studio"),
+}
 
 EVENTS = {**TRAINING_EVENTS, **COMPETITION_EVENTS, **INNOVATION_EVENTS, **MENTORSHIP_EVENTS, **STUDIO_EVENTS}
 
