@@ -32,6 +32,7 @@ from .forms import (
     WorkerForm,
 )
 from .models import Certificate, Employment, Enterprise, Honour, Worker
+from .profile import rendered_sections
 from .search import protected_query
 from .tables import CertificateTable, EnterpriseTable, HonourTable, WorkerTable, enterprise_order
 
@@ -139,6 +140,8 @@ def _worker_context(request: HttpRequest, worker: Worker) -> dict[str, Any]:
         # year only: the full date comes with the audited reveal of the ID number (privacy.py)
         "birth": privacy.birth_label(worker),
         "retirement": privacy.retirement_label(worker),
+        # what other apps keep about the worker (trainings, competitions …): the declared hook
+        "profile_sections": rendered_sections(worker, user),
     }
 
 
