@@ -29,7 +29,9 @@ class StudioFilter(StyledFilterSet):
         label=_("founded until"), field_name="founded_year", lookup_expr="lte", min_value=1900, max_value=2199
     )
     state = django_filters.ChoiceFilter(
-        label=_("open or closed"), choices=[(OPEN, _("Open")), (CLOSED, _("Closed"))], method="filter_state"
+        label=_("open or closed"),
+        choices=[(OPEN, _("In operation")), (CLOSED, _("Closed down"))],
+        method="filter_state",
     )
 
     class Meta:

@@ -311,7 +311,7 @@ def _search(workers: QuerySet[Any], request: HttpRequest) -> JsonResponse:
     if not text or is_id_number(text) or sum(c.isdigit() for c in text) >= 6:
         return JsonResponse({"results": []})
     found = (
-        workers.search(text)
+        workers.search(text)  # type: ignore[attr-defined]
         .order_by("name_sort", "pk")
         .values_list("pk", "name", "id_number_masked", "current_enterprise__name")[:20]
     )

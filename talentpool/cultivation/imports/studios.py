@@ -42,7 +42,7 @@ from ..models import Studio, StudioResult
 from ..services_studios import FIRST_YEAR, snapshot
 
 NOT_FOUND = "未找到该职工或无权限"
-NOT_THE_ENTERPRISE = "领办人不是该企业的在职职工"
+NOT_THE_ENTERPRISE = "领衔人不是该企业的在职职工"
 
 parse_level = choice_parser(
     dict(zip(HONOUR_LEVEL_LABELS, [str(v) for v in RecordLevel.values], strict=True)) | HONOUR_LEVEL_ALIASES,
@@ -68,15 +68,15 @@ COLUMNS = (
         "所在企业",
         text_parser(100),
         aliases=("企业", "企业名称", "单位", "所在单位"),
-        help="企业名称或统一社会信用代码；企业经办人可不填（即本企业）；管理员不填时为领办人当前所在企业",
+        help="企业名称或统一社会信用代码；企业经办人可不填（即本企业）；管理员不填时为领衔人当前所在企业",
         width=30,
     ),
     Column(
         "leader_id",
-        "领办人身份证号",
+        "领衔人身份证号",
         parse_id_cell,
         required=True,
-        aliases=("领办人身份证号码", "领衔人身份证号", "负责人身份证号"),
+        aliases=("领衔人身份证号码", "领办人身份证号", "负责人身份证号"),
         help=ID_HELP,
         is_text=True,
         mask=lambda value, text: shown_id_number(value),
@@ -86,7 +86,7 @@ COLUMNS = (
         "level", "级别", parse_level, required=True, aliases=("工作室级别", "层级"), choices=tuple(HONOUR_LEVEL_LABELS)
     ),
     Column("is_demonstration", "是否示范性", parse_yes_no, aliases=("示范性", "是否示范"), choices=("是", "否")),
-    Column("founded_year", "成立年份", parse_year_cell, required=True, aliases=("成立时间", "创建年份", "成立年度")),
+    Column("founded_year", "创建年份", parse_year_cell, required=True, aliases=("成立年份", "成立时间", "创建时间")),
     Column("description", "简介", text_parser(2000), aliases=("工作室简介", "描述", "说明"), width=40),
 )
 
@@ -104,6 +104,7 @@ class StudioValidator(BaseValidator):
                 values["_leader_id"] = lookup_hash(values["leader_id"])
         hashes = {r["_leader_id"] for r in rows if "_leader_id" in r}
         admin = self.actor.is_admin
+        scope: Any
         if admin:
             scope = Worker.objects.filter(current_enterprise__isnull=False)
         elif self.actor.role == Role.OPERATOR and self.actor.enterprise_id:
@@ -174,7 +175,7 @@ class StudioValidator(BaseValidator):
             self.error(raw, "leader_id", NOT_THE_ENTERPRISE)
         year = values.get("founded_year")
         if year is not None and not FIRST_YEAR <= year <= self.this_year:
-            self.error(raw, "founded_year", f"成立年份应在 {FIRST_YEAR} 至 {self.this_year} 年之间")
+            self.error(raw, "founded_year", f"创建年份应在 {FIRST_YEAR} 至 {self.this_year} 年之间")
         if name is not None:
             if (first := self.first_seen(self.seen, name, raw)) is not None:
                 self.error(raw, "name", f"与第 {first} 行的工作室名称重复")
@@ -185,9 +186,9 @@ class StudioValidator(BaseValidator):
             elif known is not None and year is not None:
                 first_result = self.first_result.get(known.pk)
                 if first_result is not None and year > first_result:
-                    self.error(raw, "founded_year", f"该工作室已有 {first_result} 年的成果，成立年份不能晚于该年")
+                    self.error(raw, "founded_year", f"该工作室已有 {first_result} 年的成果，创建年份不能晚于该年")
                 elif known.closed_year is not None and year > known.closed_year:
-                    self.error(raw, "founded_year", f"该工作室于 {known.closed_year} 年撤销，成立年份不能晚于该年")
+                    self.error(raw, "founded_year", f"该工作室于 {known.closed_year} 年撤销，创建年份不能晚于该年")
         if self.has_error(raw) or leader is None or enterprise is None or name is None or year is None:
             return None
         fields = {
@@ -243,10 +244,10 @@ STUDIOS = ImportKindSpec(
     model=Studio,
     template=ImportTemplate(
         notes=(
-            "每行一个工作室；领办人须为所在企业已登记的在职职工；企业经办人只能导入本企业的工作室",
+            "每行一个工作室；领衔人须为所在企业已登记的在职职工；企业经办人只能导入本企业的工作室",
             "工作室名称已登记时更新该工作室，不会重复登记；已登记工作室的所在企业不能通过导入更改",
             "级别为国家级、省级、市级、区级或企业级；是否示范性填“是”或“否”，不填为否",
-            "成立年份为四位数年份，不能晚于今年；成员和年度成果请在工作室页面登记",
+            "创建年份为四位数年份，不能晚于今年；成员和年度成果请在工作室页面登记",
         )
     ),
 )

@@ -20,11 +20,11 @@ from .factories_studios import StudioFactory, StudioResultFactory
 
 pytestmark = pytest.mark.django_db
 THIS_YEAR = datetime.date.today().year
-HEADERS = ["工作室名称", "所在企业", "领办人身份证号", "级别", "是否示范性", "成立年份", "简介"]
+HEADERS = ["工作室名称", "所在企业", "领衔人身份证号", "级别", "是否示范性", "创建年份", "简介"]
 
 
 def row(name, leader, level="区级", year=2018, **extra):  # type: ignore[no-untyped-def]
-    values = {"工作室名称": name, "领办人身份证号": leader.id_number, "级别": level, "成立年份": year, **extra}
+    values = {"工作室名称": name, "领衔人身份证号": leader.id_number, "级别": level, "创建年份": year, **extra}
     return [values.get(h) for h in HEADERS]
 
 
@@ -90,19 +90,19 @@ def test_errors_name_row_and_column_never_the_id_number_and_nothing_is_written(o
     ]
     outcome = check(operator_a, rows)
     errors = {(e.row, e.column, e.reason) for e in outcome.errors}
-    assert (3, "领办人身份证号", "未找到该职工或无权限") in errors
+    assert (3, "领衔人身份证号", "未找到该职工或无权限") in errors
     assert (4, "工作室名称", "与第 2 行的工作室名称重复") in errors
-    assert (5, "成立年份", f"成立年份应在 1949 至 {THIS_YEAR} 年之间") in errors
+    assert (5, "创建年份", f"创建年份应在 1949 至 {THIS_YEAR} 年之间") in errors
     assert any(e[:2] == (6, "级别") and "乡级" in e[2] for e in errors)
-    assert any(e[:2] == (7, "成立年份") for e in errors)
+    assert any(e[:2] == (7, "创建年份") for e in errors)
     assert any(e[:2] == (8, "所在企业") and "只能导入本企业" in e[2] for e in errors)
     assert any(e[:2] == (9, "是否示范性") for e in errors)
-    assert {(10, "工作室名称", "必填项为空"), (10, "领办人身份证号", "必填项为空")} <= errors
+    assert {(10, "工作室名称", "必填项为空"), (10, "领衔人身份证号", "必填项为空")} <= errors
     assert 2 not in {e.row for e in outcome.errors}
     for error in outcome.errors:
         for worker in people.values():
             assert worker.id_number not in error.value + error.reason + error.message
-    assert any("*" in e.value for e in outcome.errors if e.column == "领办人身份证号" and e.value)
+    assert any("*" in e.value for e in outcome.errors if e.column == "领衔人身份证号" and e.value)
     assert not Studio.objects.exists()
     assert not AuditLog.objects.filter(action__in=[AuditAction.CREATE, AuditAction.IMPORT]).exists()
 
@@ -120,8 +120,8 @@ def test_one_bad_row_writes_nothing(admin_user, people):
 def test_a_missing_required_column_is_an_error(admin_user, people):
     from talentpool.core.imports.reader import ImportFileError
 
-    headers = [h for h in HEADERS if h != "领办人身份证号"]
-    with pytest.raises(ImportFileError, match="缺少必填列：领办人身份证号"):
+    headers = [h for h in HEADERS if h != "领衔人身份证号"]
+    with pytest.raises(ImportFileError, match="缺少必填列：领衔人身份证号"):
         check(admin_user, [["工作室", None, "区级", None, 2018, None]], headers)
 
 
@@ -134,7 +134,7 @@ def test_an_admin_imports_for_any_enterprise_by_name_credit_code_or_the_leader(a
     ]
     outcome = check(admin_user, rows)
     errors = {(e.row, e.column) for e in outcome.errors}
-    assert errors == {(4, "领办人身份证号"), (5, "所在企业")}
+    assert errors == {(4, "领衔人身份证号"), (5, "所在企业")}
     outcome = run(admin_user, rows[:2])
     assert outcome.is_valid, outcome.errors
     assert Studio.objects.get(name="湖笔工作室").enterprise == enterprise_b
@@ -154,7 +154,7 @@ def test_an_update_keeps_the_enterprise_and_the_founding_year_before_results(adm
     outcome = check(admin_user, [row("焊接工作室", people["b"], 所在企业=enterprise_b.name)])
     assert [(e.row, e.column) for e in outcome.errors] == [(2, "所在企业")]
     outcome = check(admin_user, [row("焊接工作室", people["a"], year=2017)])
-    assert [(e.row, e.column) for e in outcome.errors] == [(2, "成立年份")]
+    assert [(e.row, e.column) for e in outcome.errors] == [(2, "创建年份")]
     outcome = run(admin_user, [row("焊接工作室", people["a2"], year=2016)])  # blank enterprise: the studio's
     assert outcome.is_valid, outcome.errors
     studio.refresh_from_db()
