@@ -179,3 +179,16 @@ def test_the_kind_is_offered_to_admins_and_operators_only(admin_user, operator_a
     assert "studios" in {k.key for k in allowed_kinds(operator_a)}
     assert "studios" not in {k.key for k in allowed_kinds(leader)}
     assert "studios" not in {k.key for k in allowed_kinds(worker_user)}
+
+
+def test_the_template_downloads_and_the_schema_names_the_api(as_admin, as_operator_a, as_leader):
+    from django.urls import reverse
+
+    url = reverse("core:import_template", args=["studios"])
+    for client in (as_admin, as_operator_a):
+        response = client.get(url)
+        assert response.status_code == 200
+        assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    assert as_leader.get(url).status_code == 404
+    schema = as_admin.get("/api/schema/")
+    assert schema.status_code == 200 and b"/api/studios/" in schema.content
