@@ -65,7 +65,32 @@ def declare_training() -> None:
 
 
 def declare_competitions() -> None:
-    pass
+    """Competitions (岗位练兵, 职工技能运动会): competitions and their events, the entries (exported
+    as "competition_entries"), for admins the promotions they propose and the rule table; the
+    entries' Excel import and the read-only API."""
+    from talentpool.core.imports import register_import_kind
+    from talentpool.core.registry import AdminLink, register_admin_link, register_api
+
+    from . import subnav
+    from .api_competitions import CompetitionEventViewSet, CompetitionViewSet, EntryViewSet
+    from .imports.competitions import ENTRIES
+
+    if not any(t.key == "competitions" for t in subnav.TABS):  # ready() may run again (core's plugin-app tests)
+        subnav.add_tab(subnav.Tab("competitions", _("Competitions"), "cultivation:competition_list", 20,
+                                  (Role.LEADER, Role.OPERATOR)))
+        subnav.add_tab(subnav.Tab("competition_entries", _("Competition entries"),
+                                  "cultivation:competition_entry_list", 21, (Role.LEADER, Role.OPERATOR)))
+        subnav.add_tab(subnav.Tab("promotions", _("Promotion proposals"), "cultivation:promotion_list", 22, ()))
+        subnav.add_tab(subnav.Tab("promotion_rules", _("Promotion rules"), "cultivation:promotion_rule_list", 23, ()))
+    register_admin_link(
+        AdminLink(key="cultivation.promotion_rules", label=_("Promotion rules"),
+                  url_name="cultivation:promotion_rule_list", order=80,
+                  description=_("Which competition results propose a skill-level promotion (破格晋升).")),
+    )
+    register_api("competitions", CompetitionViewSet, basename="competition")
+    register_api("competition-events", CompetitionEventViewSet, basename="competition-event")
+    register_api("entries", EntryViewSet, basename="competition-entry")
+    register_import_kind(ENTRIES)
 
 
 def declare_innovations() -> None:
