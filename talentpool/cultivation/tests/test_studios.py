@@ -412,8 +412,9 @@ def test_the_pages_add_members_record_results_and_close(as_operator_a, operator_
     studio.refresh_from_db()
     assert studio.closed_year == 2022
     assert as_operator_a.get(url + "close/").status_code == 404  # closed already
-    response = as_operator_a.post(url + "edit/", {"name": "改名", "leader": leader_a.pk, "level": "city",
-                                                  "founded_year": "2018", "version": "1"})
+    response = as_operator_a.post(
+        url + "edit/", {"name": "改名", "leader": leader_a.pk, "level": "city", "founded_year": "2018", "version": "1"}
+    )
     assert response.status_code == 200  # opened on version 1, saved since: shows the conflict
     studio.refresh_from_db()
     assert studio.name != "改名"
@@ -425,3 +426,24 @@ def test_the_tab_shows_for_leaders_and_operators(as_leader, as_operator_a):
     for client in (as_leader, as_operator_a):
         page = client.get("/cultivation/").content.decode()
         assert 'href="/cultivation/studios/"' in page
+
+
+def test_an_admin_names_the_enterprise_on_the_form_and_changes_the_leader(
+    as_admin, leader_b, enterprise_a, enterprise_b
+):
+    data = {"name": "湖笔工作室", "leader": leader_b.pk, "level": "provincial", "founded_year": "2016"}
+    response = as_admin.post("/cultivation/studios/new/", {**data, "enterprise": enterprise_a.pk})
+    assert response.status_code == 200 and not Studio.objects.exists()  # the leader is not enterprise A's
+    response = as_admin.post("/cultivation/studios/new/", {**data, "enterprise": enterprise_b.pk})
+    assert response.status_code == 302
+    studio = Studio.objects.get()
+    assert studio.enterprise == enterprise_b
+    other = WorkerFactory(name="单新", enterprise=enterprise_b)
+    found = as_admin.get(f"/cultivation/studios/{studio.pk}/workers/", {"q": "单新"}).json()["results"]
+    assert [r["id"] for r in found] == [other.pk]
+    response = as_admin.post(f"/cultivation/studios/{studio.pk}/edit/", {**data, "leader": other.pk, "version": "1"})
+    assert response.status_code == 302
+    studio.refresh_from_db()
+    assert (studio.leader, studio.version) == (other, 2)
+    log = AuditLog.objects.get(action=AuditAction.UPDATE, object_id=str(studio.pk))
+    assert log.changes == {"leader": ["钱领办", "单新"]}
