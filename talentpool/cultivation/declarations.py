@@ -79,7 +79,7 @@ def declare_competitions() -> None:
         subnav.add_tab(subnav.Tab("competitions", _("Competitions"), "cultivation:competition_list", 20,
                                   (Role.LEADER, Role.OPERATOR)))
         subnav.add_tab(subnav.Tab("competition_entries", _("Competition entries"),
-                                  "cultivation:competition_entry_list", 21, (Role.LEADER, Role.OPERATOR)))
+                                  "cultivation:competition_entry_list", 21, (Role.LEADER, Role.OPERATOR, Role.WORKER)))
         subnav.add_tab(subnav.Tab("promotions", _("Promotion proposals"), "cultivation:promotion_list", 22, ()))
         subnav.add_tab(subnav.Tab("promotion_rules", _("Promotion rules"), "cultivation:promotion_rule_list", 23, ()))
     register_admin_link(

@@ -140,6 +140,7 @@ class EntryValidator(Validator):
                 codes,
             )
         }
+        scope: Any
         if self.actor.is_admin:
             scope = Worker.objects.all()
         elif self.actor.role == Role.OPERATOR and self.actor.enterprise_id:
@@ -189,7 +190,8 @@ class EntryValidator(Validator):
         results = {key: values.get(key) for key in RESULT_KEYS}
         results["award"] = results["award"] or ""
         if known is None:
-            entry = Entry(event=event, worker=worker, enterprise_id=worker.current_enterprise_id, **results)
+            enterprise_id: Any = worker.current_enterprise_id  # checked above: employed
+            entry = Entry(event=event, worker=worker, enterprise_id=enterprise_id, **results)
             shown = {k: _shown(k, v) for k, v in results.items() if v not in (None, "")}
             return EntryPlan(raw.number, Status.NEW, entry, label, changes={"worker": worker.name, **shown})
         before = {key: getattr(known, key) for key in RESULT_KEYS}

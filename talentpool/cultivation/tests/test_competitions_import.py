@@ -165,3 +165,18 @@ def test_the_import_locks_the_entries_it_updates_while_writing(admin_user, event
     assert locked.is_valid
     assert any(model is Entry and of == ("self",) for model, of, _atomic in locks)
     assert CompetitionEvent.objects.filter(results_recorded=True).count() == 0
+
+
+def test_the_template_downloads_and_the_schema_names_the_api(as_admin, as_operator_a, as_leader):
+    from django.urls import reverse
+
+    url = reverse("core:import_template", args=["competition_entries"])
+    for client in (as_admin, as_operator_a):
+        response = client.get(url)
+        assert response.status_code == 200
+        assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    assert as_leader.get(url).status_code == 404
+    schema = as_admin.get("/api/schema/")
+    assert schema.status_code == 200
+    for path in (b"/api/competitions/", b"/api/competition-events/", b"/api/entries/"):
+        assert path in schema.content

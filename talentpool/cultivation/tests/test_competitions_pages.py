@@ -418,3 +418,9 @@ def test_the_tabs_show_for_their_roles(as_admin, as_leader, as_operator_a):
         page = client.get("/cultivation/").content.decode()
         assert f'href="{BASE}"' in page and f'href="{BASE}entries/"' in page
         assert f'href="{BASE}promotions/"' not in page and f'href="{BASE}rules/"' not in page
+
+
+def test_a_worker_has_the_entries_tab_only(as_worker, games):
+    page = as_worker.get(f"{BASE}entries/").content.decode()
+    assert f'href="{BASE}entries/"' in page and f'href="{BASE}"' not in page
+    assert f'href="{BASE}promotions/"' not in page
