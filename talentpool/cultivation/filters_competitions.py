@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import django_filters
-from django import forms
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from talentpool.core.filters import StyledFilterSet
+from talentpool.registry.filters import EnterpriseChoiceFilter
+from talentpool.registry.filters import StyledFilterSet as RegistryFilterSet
 from talentpool.registry.models import Enterprise
 
 from .choices import Award, CompetitionClass, PromotionStatus, RecordLevel
@@ -46,26 +47,21 @@ class CompetitionEventFilter(StyledFilterSet):
         return queryset.filter(Q(code__icontains=value) | Q(name__icontains=value))
 
 
-class EntryFilter(StyledFilterSet):
+class EntryFilter(RegistryFilterSet):
     q = django_filters.CharFilter(label=_("Event or competition"), method="filter_q")
     year = _year("event__competition__year")
     level = django_filters.ChoiceFilter(
         label=_("level"), field_name="event__competition__level", choices=RecordLevel.choices
     )
     award = django_filters.ChoiceFilter(label=_("award"), choices=Award.choices)
-    enterprise = django_filters.ModelChoiceFilter(label=_("enterprise"), queryset=Enterprise.objects.none())
-    event = django_filters.NumberFilter(label=_("event"), field_name="event_id")
-
-    restricted_filters = ("enterprise",)
-    choice_label_fields = {Enterprise: "name"}
+    enterprise = EnterpriseChoiceFilter(label=_("enterprise"), queryset=Enterprise.objects.none())
 
     class Meta:
         model = Entry
-        fields = ["q", "year", "level", "award", "enterprise", "event"]
+        fields = ["q", "year", "level", "award", "enterprise"]
 
     def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
-        self.form.fields["event"].widget = forms.HiddenInput()
         user = self.user
         if user is not None and not (user.is_admin or user.role == "leader"):
             self.form.fields.pop("enterprise", None)  # an operator's or worker's list is one enterprise's

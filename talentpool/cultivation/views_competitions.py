@@ -515,8 +515,10 @@ def proposal_refuse(request: HttpRequest, pk: int) -> HttpResponse:
 
 def rule_list(request: HttpRequest) -> HttpResponse:
     require_roles(request)
-    rules = PromotionRule.objects.restrict(request.user, Action.VIEW).order_by(
-        "level", "competition_class", "rank_from"
+    levels = list(RecordLevel.values)  # national first, as the choices go
+    rules = sorted(
+        PromotionRule.objects.restrict(request.user, Action.VIEW),
+        key=lambda r: (levels.index(r.level), r.competition_class == "", r.competition_class, r.rank_from),
     )
     return render(
         request,
