@@ -133,4 +133,7 @@ def declare_profile() -> None:
 
 
 def declare_demo() -> None:
-    pass
+    """The demo district's cultivation records (demo.py), after the registry's workers and users."""
+    from . import demo
+
+    demo.declare_demo_steps()
