@@ -18,7 +18,7 @@ class CompetitionTable(ListTable):
     enterprise = tables.Column(accessor="enterprise__name", verbose_name=_("enterprise"), default="—")
     start_date = tables.DateColumn(format="Y-m-d", default="—")
     end_date = tables.DateColumn(format="Y-m-d", default="—")
-    event_count = tables.Column(verbose_name=_("events"), orderable=True)
+    event_count = tables.Column(verbose_name=_("competition events"), orderable=True)
     description = tables.Column(visible=False)
 
     class Meta(ListTable.Meta):
@@ -111,7 +111,7 @@ class ProposalTable(ListTable):
     enterprise = tables.Column(accessor="enterprise__name", verbose_name=_("enterprise"))
     event = tables.Column(
         accessor="entry__event__code",
-        verbose_name=_("event"),
+        verbose_name=_("competition event"),
         linkify=("cultivation:competition_event_detail", [tables.A("entry__event_id")]),
     )
     rank = tables.Column(accessor="entry__rank", verbose_name=pgettext_lazy("competition", "rank"), default="—")
