@@ -424,3 +424,34 @@ def test_a_worker_has_the_entries_tab_only(as_worker, games):
     page = as_worker.get(f"{BASE}entries/").content.decode()
     assert f'href="{BASE}entries/"' in page and f'href="{BASE}"' not in page
     assert f'href="{BASE}promotions/"' not in page
+
+
+def test_an_edit_opened_on_an_older_version_shows_the_conflict_and_saves_nothing(as_admin, admin_user, games):
+    from talentpool.cultivation import services_competitions as services
+
+    competition = games["competition"]
+    services.update_competition(competition, actor=admin_user, organiser="省总工会")  # version 2 now
+    data = {"name": "改名", "year": "2025", "level": "national", "competition_class": "first", "version": "1"}
+    response = as_admin.post(f"{BASE}{competition.pk}/edit/", data)
+    assert response.status_code == 200 and 'data-testid="edit-conflicts"' in response.content.decode()
+    competition.refresh_from_db()
+    assert (competition.name, competition.organiser, competition.version) == (games["competition"].name, "省总工会", 2)
+
+
+def test_the_proposals_list_runs_a_bounded_number_of_queries(
+    as_admin, admin_user, enterprise_a, django_assert_max_num_queries
+):
+    from talentpool.cultivation import services_competitions as services
+    from talentpool.cultivation.services_competitions import Result
+
+    for n in range(4):
+        event = CompetitionEventFactory()
+        entry = EntryFactory(event=event, worker=WorkerFactory(name=f"选手{n}", enterprise=enterprise_a))
+        services.record_results(event, [Result(entry.pk, 1, None, "first")], actor=admin_user)
+    assert PromotionProposal.objects.count() == 4
+    as_admin.get("/cultivation/")  # the first request of a test reads what later ones have cached
+    with django_assert_max_num_queries(8):
+        response = as_admin.get(f"{BASE}promotions/")
+    assert response.content.decode().count('data-testid="confirm-promotion"') == 4
+    with django_assert_max_num_queries(8):
+        assert as_admin.get(f"{BASE}promotions/", {"status": "proposed", "year": "2025"}).status_code == 200
