@@ -129,7 +129,14 @@ def declare_studios() -> None:
 
 
 def declare_profile() -> None:
-    pass
+    """The worker's profile (the registry's declared hook) shows their trainings, competitions,
+    innovations, mentorship and studios."""
+    from talentpool.registry.profile import register_profile_section
+
+    from .profile import SECTIONS
+
+    for section in SECTIONS:  # the same section again is a no-op (ready() may run again)
+        register_profile_section(section)
 
 
 def declare_demo() -> None:
