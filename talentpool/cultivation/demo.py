@@ -96,12 +96,13 @@ DISTRICT_INNOVATIONS = 879
 DISTRICT_PAIRS = 1_862
 DISTRICT_STUDIOS = 40
 
-ENROLMENTS_PER_CLASS = (70, 146)  # ~108
+#: How many a class enrols, by mode (~108 overall): an enterprise's own class is smaller.
+ENROLMENTS_PER_CLASS = {ClassMode.ORDER: (30, 90), ClassMode.COMBINED: (70, 150), ClassMode.MENU: (120, 250)}
 SESSIONS_PER_CLASS = [2, 3, 3, 3, 4]
 GAMES_ENTRIES_PER_EVENT = (140, 320)  # ~230 a games event
 CONTEST_ENTRIES = (15, 45)
 CITY_ENTRIES = (8, 25)
-FAMOUS_SHARE = 0.085  # 157 of 1,862 pairs
+FAMOUS_SHARE = 0.08  # 157 of 1,862 pairs
 COMMENDED_SHARE = 0.36  # of the innovations old enough to be evaluated (285 of 879 overall)
 
 #: Serials of the level-up certificates (the registry's demo counts up from 1).
@@ -155,7 +156,7 @@ COURSES: list[tuple[str, list[str], int, str]] = [
     ("服装缝纫工初级工培训", ["6-05-01-03"], 1, "32"),
     ("生产操作工初级工培训", ["6-99-00-00"], 1, "24"),
 ]
-MODE_WEIGHTS = [(ClassMode.MENU, 45), (ClassMode.COMBINED, 30), (ClassMode.ORDER, 25)]
+MODE_WEIGHTS = [(ClassMode.MENU, 50), (ClassMode.COMBINED, 30), (ClassMode.ORDER, 20)]
 VENUES = ["南浔区职工服务中心", "南浔区职业技能培训中心", "湖州交通技师学院南浔校区", "浙江省机电技师学院实训基地",
           "南浔开发区职工之家", "练市镇成人文化技术学校", "双林镇社区学校", "善琏湖笔文化园"]
 TOPICS = ["理论知识", "安全操作规程", "实操训练", "工艺与识图", "设备维护", "质量控制", "新技术新工艺", "模拟考核"]
@@ -481,7 +482,7 @@ def _class_plans(rng: Random, district: District, course_occupations: list[list[
     if district.example_worker is not None and district.example_enterprise is not None and example_course is not None:
         # The example worker's class: ordered by his enterprise, before his 2021 高级技师 certificate.
         plans.append(ClassPlan(example_course, ClassMode.ORDER, date(2021, 9, 6), [district.example_enterprise],
-                               rng.randint(*ENROLMENTS_PER_CLASS), example=True))
+                               rng.randint(*ENROLMENTS_PER_CLASS[ClassMode.ORDER]), example=True))
     while len(plans) < n:
         course = _weighted(rng, course_weights)
         mode = _weighted(rng, MODE_WEIGHTS)
@@ -496,10 +497,10 @@ def _class_plans(rng: Random, district: District, course_occupations: list[list[
             enterprises = [_weighted(rng, list(candidates.items()))]
         else:
             enterprises = []
-            for _ in range(min(len(candidates), rng.randint(2, 5))):
+            for _ in range(min(len(candidates), rng.randint(3, 6))):
                 choice = _weighted(rng, [(e, w) for e, w in candidates.items() if e not in enterprises])
                 enterprises.append(choice)
-        plans.append(ClassPlan(course, mode, start, enterprises, rng.randint(*ENROLMENTS_PER_CLASS)))
+        plans.append(ClassPlan(course, mode, start, enterprises, rng.randint(*ENROLMENTS_PER_CLASS[mode])))
     return plans
 
 
