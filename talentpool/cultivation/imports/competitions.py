@@ -70,8 +70,9 @@ def parse_rank(value: Cell, text: str) -> int:
     return rank
 
 
-def parse_score(value: Cell, text: str) -> Decimal:
-    """成绩: a number of at most two decimal places, 0 to 9999.99."""
+def parse_score(value: Cell, text: str) -> str:
+    """成绩: a number of at most two decimal places, 0 to 9999.99, as text (the parsed cells are
+    kept as JSON between the check and the write; the validator makes it a Decimal)."""
     try:
         score = Decimal(repr(value) if isinstance(value, float) else text)
     except InvalidOperation:
@@ -80,7 +81,7 @@ def parse_score(value: Cell, text: str) -> Decimal:
         raise CellError(f"成绩应在 0 到 {MAX_SCORE} 之间")
     if score != score.quantize(Decimal("0.01")):
         raise CellError("成绩最多保留两位小数")
-    return score.quantize(Decimal("0.01"))
+    return str(score.quantize(Decimal("0.01")))
 
 
 COLUMNS = (
@@ -188,6 +189,8 @@ class EntryValidator(Validator):
             return None
         label = f"{worker.name} @ {event.code}"
         results = {key: values.get(key) for key in RESULT_KEYS}
+        if results["score"] is not None:
+            results["score"] = Decimal(results["score"])
         results["award"] = results["award"] or ""
         if known is None:
             enterprise_id: Any = worker.current_enterprise_id  # checked above: employed

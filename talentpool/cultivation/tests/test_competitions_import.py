@@ -180,3 +180,30 @@ def test_the_template_downloads_and_the_schema_names_the_api(as_admin, as_operat
     assert schema.status_code == 200
     for path in (b"/api/competitions/", b"/api/competition-events/", b"/api/entries/"):
         assert path in schema.content
+
+
+def test_upload_review_confirm_through_the_pages_proposes_the_promotion(
+    as_admin, event, worker_a, settings, tmp_path, django_capture_on_commit_callbacks
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from talentpool.core.imports.jobs import IMPORT
+    from talentpool.core.models import Job
+
+    settings.MEDIA_ROOT = tmp_path
+    content = workbook(HEADERS, [row("EV-TURN", worker_a, 1, 95, "一等奖")])
+    upload = SimpleUploadedFile(
+        "参赛.xlsx", content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        response = as_admin.post("/core/import/", {"kind": "competition_entries", "mode": "update", "file": upload})
+    assert response.status_code == 302
+    job = Job.objects.get(kind=IMPORT)
+    review = as_admin.get(f"/core/import/{job.pk}/").content.decode()
+    assert 'data-testid="confirm-form"' in review and worker_a.id_number not in review
+    assert not Entry.objects.exists()  # nothing written before the confirmation
+    with django_capture_on_commit_callbacks(execute=True):
+        assert as_admin.post(f"/core/import/{job.pk}/").status_code == 302
+    entry = Entry.objects.get()
+    assert (entry.rank, entry.award) == (1, "first")
+    assert PromotionProposal.objects.get().entry == entry
