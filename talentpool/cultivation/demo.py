@@ -287,6 +287,18 @@ def read_district(today: date) -> District:
     return district
 
 
+SHARED = "cultivation.district"  # context.shared: the district as read, kept up to date by the steps
+
+
+def district_of(context: DemoContext) -> District:
+    """The registry's district, read once for the five steps (the training step raises levels in
+    it as it writes them, so the later steps see what a fresh read would)."""
+    if SHARED not in context.shared:
+        context.shared[SHARED] = read_district(context.today)
+    district: District = context.shared[SHARED]
+    return district
+
+
 # --- training -------------------------------------------------------------------------------
 
 
@@ -319,7 +331,7 @@ class ClassPlan:
 def make_training(context: DemoContext) -> None:
     started = time.monotonic()
     rng, today = context.random, context.today
-    district = read_district(today)
+    district = district_of(context)
     if not district.ids:
         return
     courses = []
@@ -566,7 +578,7 @@ def _raise_levels(raised: dict[int, int]) -> None:
 def make_competitions(context: DemoContext) -> None:
     started = time.monotonic()
     rng, today = context.random, context.today
-    district = read_district(today)
+    district = district_of(context)
     if not district.ids:
         return
     share = district.share
@@ -709,7 +721,7 @@ def make_competitions(context: DemoContext) -> None:
 
 def make_innovations(context: DemoContext) -> None:
     rng, today = context.random, context.today
-    district = read_district(today)
+    district = district_of(context)
     weights = district.enterprise_weights()
     if not weights:
         return
@@ -768,7 +780,7 @@ def make_innovations(context: DemoContext) -> None:
 
 def make_mentorship(context: DemoContext) -> None:
     rng, today = context.random, context.today
-    district = read_district(today)
+    district = district_of(context)
     weights = district.enterprise_weights()
     if not weights:
         return
@@ -841,7 +853,7 @@ def make_mentorship(context: DemoContext) -> None:
 
 def make_studios(context: DemoContext) -> None:
     rng, today = context.random, context.today
-    district = read_district(today)
+    district = district_of(context)
     leaders = sorted(w for w in district.ids if district.level[w] >= SkillLevel.TECHNICIAN
                      and district.enterprise[w] is not None and w != district.example_worker)
     wanted = _scaled(DISTRICT_STUDIOS, district.share)
