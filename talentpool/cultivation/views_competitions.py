@@ -197,6 +197,7 @@ def competition_detail(request: HttpRequest, pk: int) -> HttpResponse:
         own = dict(
             Entry.objects.restrict(user, Action.VIEW)
             .filter(event__competition=competition)
+            .order_by()
             .values_list("event_id")
             .annotate(n=Count("pk"))
         )

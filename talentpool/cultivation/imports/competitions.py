@@ -156,8 +156,9 @@ class EntryValidator(Validator):
             )
         }
         event_ids = [e.pk for e in self.events.values()]
+        # by the event's pk, not event_id: the __any lookup (PostgreSQL) is registered on fields, not foreign keys
         self.entries: dict[tuple[int, int], Entry] = {
-            (e.event_id, e.worker_id): e for e in self.matching(Entry.objects.all(), "event_id", event_ids)
+            (e.event_id, e.worker_id): e for e in self.matching(Entry.objects.all(), "event__pk", event_ids)
         }
         self.seen: dict[tuple[int, int], int] = {}
 
