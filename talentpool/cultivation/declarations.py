@@ -94,7 +94,19 @@ def declare_competitions() -> None:
 
 
 def declare_innovations() -> None:
-    pass
+    """Innovations ("五小"): the list (exported as "innovations"), the Excel import and the read-only API."""
+    from talentpool.core.imports import register_import_kind
+    from talentpool.core.registry import register_api
+
+    from . import subnav
+    from .api_innovations import InnovationViewSet
+    from .imports.innovations import INNOVATIONS
+
+    if not any(t.key == "innovations" for t in subnav.TABS):  # ready() may run again (core's plugin-app tests)
+        subnav.add_tab(subnav.Tab("innovations", _("Innovations (五小)"), "cultivation:innovation_list", 30,
+                                  (Role.LEADER, Role.OPERATOR, Role.WORKER)))
+    register_api("innovations", InnovationViewSet, basename="innovation")
+    register_import_kind(INNOVATIONS)
 
 
 def declare_mentorship() -> None:

@@ -56,7 +56,11 @@ INNOVATION_EVALUATE = "cultivation.innovation.evaluate"
 INNOVATION_COMMEND = "cultivation.innovation.commend"
 INNOVATION_NOT_COMMENDED = "cultivation.innovation.not_commended"
 
-INNOVATION_EVENTS: dict[str, object] = {}
+INNOVATION_EVENTS: dict[str, object] = {
+    INNOVATION_EVALUATE: _("evaluated an innovation"),
+    INNOVATION_COMMEND: _("commended an innovation"),
+    INNOVATION_NOT_COMMENDED: _("recorded an innovation as not commended"),
+}
 
 MENTORSHIP_COMPLETE = "cultivation.mentorship.complete"
 MENTORSHIP_END = "cultivation.mentorship.end"
