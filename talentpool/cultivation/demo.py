@@ -834,7 +834,7 @@ def make_mentorship(context: DemoContext) -> None:
             else:
                 pair.status = MentorshipStatus.COMPLETED
                 pair.end_date = end
-                pair.benefit = _yuan(rng.lognormvariate(9.9, 1.0))
+                pair.benefit = _yuan(rng.lognormvariate(10.4, 1.0))
                 if rng.random() < 0.6:
                     pair.apprentice_level_gained = min(district.level[apprentice] + 1, SkillLevel.SENIOR_TECHNICIAN)
                 if rng.random() < 0.2:
