@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
@@ -413,6 +414,12 @@ def event_enter(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def grid_limit() -> int:
+    """The most entries the results grid posts at once (three fields each, and the CSRF token)."""
+    cap = settings.DATA_UPLOAD_MAX_NUMBER_FIELDS
+    return 10**6 if cap is None else max((cap - 10) // 3, 1)
+
+
 def event_results(request: HttpRequest, pk: int) -> HttpResponse:
     """The results grid of an event (admins): rank, score and award of each entry; the promotions
     they qualify for are proposed as they are saved (services.sync_proposals)."""
@@ -420,6 +427,13 @@ def event_results(request: HttpRequest, pk: int) -> HttpResponse:
     user: Any = request.user
     event = _event(request, pk)
     entries = list(event.entries.select_related("worker", "enterprise").order_by("rank", "worker__name_sort", "pk"))
+    if len(entries) > grid_limit():
+        # three fields a row: a larger grid would pass Django's cap on posted fields (a 400)
+        return render(
+            request,
+            "cultivation/competitions/event_results.html",
+            {"event": event, "too_many": len(entries), "section": SECTION},
+        )
     form = ResultsGridForm(request.POST or None, entries=entries)
     target = reverse("cultivation:competition_event_detail", args=[event.pk])
     if request.method == "POST" and form.is_valid():

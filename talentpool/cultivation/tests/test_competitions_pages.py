@@ -455,3 +455,11 @@ def test_the_proposals_list_runs_a_bounded_number_of_queries(
     assert response.content.decode().count('data-testid="confirm-promotion"') == 4
     with django_assert_max_num_queries(8):
         assert as_admin.get(f"{BASE}promotions/", {"status": "proposed", "year": "2025"}).status_code == 200
+
+
+def test_an_event_too_large_for_the_grid_points_to_the_import(as_admin, games, settings):
+    settings.DATA_UPLOAD_MAX_NUMBER_FIELDS = 13  # room for one entry's three fields
+    page = as_admin.get(event_url(games["event"], "results/")).content.decode()
+    assert 'data-testid="grid-too-large"' in page and 'data-testid="results-grid"' not in page
+    settings.DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
+    assert 'data-testid="results-grid"' in as_admin.get(event_url(games["event"], "results/")).content.decode()
