@@ -251,7 +251,7 @@ class InnovationValidator(BaseValidator):
             if known is not None and known.pk not in self.changeable:
                 self.error(raw, "title", "该成果属于其他企业，无法更新")
             elif known is not None and known.status != InnovationStatus.SUBMITTED:
-                self.error(raw, "title", f"该成果已{known.get_status_display()}，不能通过导入修改")
+                self.error(raw, "title", "该成果已评审，不能通过导入修改")
         if self.has_error(raw) or team is None or enterprise is None or title is None or submitted is None:
             return None
         benefit = values.get("economic_benefit")
