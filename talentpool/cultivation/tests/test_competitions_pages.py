@@ -463,3 +463,29 @@ def test_an_event_too_large_for_the_grid_points_to_the_import(as_admin, games, s
     assert 'data-testid="grid-too-large"' in page and 'data-testid="results-grid"' not in page
     settings.DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
     assert 'data-testid="results-grid"' in as_admin.get(event_url(games["event"], "results/")).content.decode()
+
+
+def test_the_lists_export_to_excel(as_admin, as_leader, admin_user, games):
+    import io
+
+    from python_calamine import CalamineWorkbook
+
+    from talentpool.core.models import AuditAction
+    from talentpool.cultivation import services_competitions as services
+    from talentpool.cultivation.services_competitions import Result
+
+    services.record_results(games["event"], [Result(games["entry_a"].pk, 1, None, "first")], actor=admin_user)
+
+    def rows(response):  # type: ignore[no-untyped-def]
+        content = b"".join(response.streaming_content) if response.streaming else response.content
+        return CalamineWorkbook.from_filelike(io.BytesIO(content)).get_sheet_by_index(0).to_python()
+
+    competitions = rows(as_leader.get(f"{BASE}?export=xlsx"))
+    assert any(games["competition"].name in map(str, r) for r in competitions)
+    entries = rows(as_leader.get(f"{BASE}entries/?export=xlsx&award=first"))
+    assert [r for r in entries if "慎建民" in map(str, r)] and not [r for r in entries if "单田芳" in map(str, r)]
+    assert games["entry_a"].worker.id_number not in str(entries)
+    proposals = rows(as_admin.get(f"{BASE}promotions/?export=xlsx"))
+    assert any("慎建民" in map(str, r) for r in proposals)
+    assert as_leader.get(f"{BASE}promotions/?export=xlsx").status_code == 404
+    assert AuditLog.objects.filter(action=AuditAction.EXPORT).count() == 3
