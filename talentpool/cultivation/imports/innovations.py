@@ -269,8 +269,8 @@ class InnovationValidator(BaseValidator):
             )
         current = self.teams.get(known.pk, [])
         before = snapshot(known, current)
-        for key, value in fields.items():
-            setattr(known, key, value)
+        for name, value in fields.items():
+            setattr(known, name, value)
         if not known.is_adopted:
             known.adopted_on = None
         changes = diff(before, snapshot(known, team))

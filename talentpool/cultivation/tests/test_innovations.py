@@ -292,6 +292,47 @@ def test_the_admin_sees_and_does_everything(as_admin, records):
     assert (own.status, own.commendation_level, own.version) == ("evaluated", "", 4)
 
 
+def test_the_admin_pages_render_without_id_numbers(as_admin, admin_user, records, worker_a):
+    own, _not_mine, _theirs = records
+    for url in (
+        "/cultivation/innovations/",
+        "/cultivation/innovations/new/",
+        f"/cultivation/innovations/{own.pk}/",
+        f"/cultivation/innovations/{own.pk}/edit/",
+        f"/cultivation/innovations/{own.pk}/evaluate/",
+    ):
+        response = as_admin.get(url)
+        assert response.status_code == 200, url
+        assert worker_a.id_number not in response.content.decode()
+    assert 'name="enterprise"' in as_admin.get("/cultivation/innovations/new/").content.decode()
+    assert as_admin.get(f"/cultivation/innovations/{own.pk}/commend/").status_code == 404  # not evaluated yet
+    services.evaluate_innovation(own, actor=admin_user, evaluation="好", evaluated_on=D(2024, 8, 1))
+    assert as_admin.get(f"/cultivation/innovations/{own.pk}/commend/").status_code == 200
+    page = as_admin.get(f"/cultivation/innovations/{own.pk}/").content.decode()
+    assert (
+        f"/cultivation/innovations/{own.pk}/commend/" in page
+        and f"/cultivation/innovations/{own.pk}/delete/" not in page
+    )
+    response = as_admin.post(f"/cultivation/innovations/{own.pk}/delete/")
+    assert response.status_code == 302 and Innovation.objects.filter(pk=own.pk).exists()  # evaluated: kept
+
+
+def test_the_admin_submits_for_an_enterprise_by_the_form(as_admin, worker_a, colleague_a, enterprise_b, worker_b):
+    data = {
+        "title": "气动夹具",
+        "kind": "invention",
+        "enterprise": enterprise_b.pk,
+        "submitted_on": "2024-05-10",
+        "leader": worker_a.pk,
+    }
+    response = as_admin.post("/cultivation/innovations/new/", data)
+    assert response.status_code == 200 and "团队成员须为申报企业的在职职工" in response.content.decode()
+    assert not Innovation.objects.exists()
+    response = as_admin.post("/cultivation/innovations/new/", {**data, "leader": worker_b.pk})
+    assert response.status_code == 302
+    assert Innovation.objects.get().enterprise == enterprise_b
+
+
 def test_the_leader_reads_everything_and_changes_nothing(as_leader, records):
     own, _not_mine, theirs = records
     assert as_leader.get("/api/innovations/").json()["count"] == 3
