@@ -116,7 +116,7 @@ class AttendanceValidator(Validator):
         class_ids = [pk for pk, _status in self.classes.values()]
         self.sessions: dict[tuple[int, date], list[int]] = defaultdict(list)
         for pk, class_id, held_on in matching(
-            TrainingSession.objects.values_list("pk", "training_class_id", "held_on"), "training_class_id", class_ids
+            TrainingSession.objects.values_list("pk", "training_class_id", "held_on"), "training_class__id", class_ids
         ):
             self.sessions[(class_id, held_on)].append(pk)
         hashes = {r["_hash"] for r in rows if "_hash" in r}
@@ -129,14 +129,14 @@ class AttendanceValidator(Validator):
                 Enrolment.objects.filter(status=EnrolmentStatus.ENROLLED).values_list(
                     "training_class_id", "worker_id", "pk"
                 ),
-                "training_class_id",
+                "training_class__id",  # the key's own field: PostgreSQL's __any lookup is not a foreign key's
                 class_ids,
             )
         }
         session_ids = {pk for pks in self.sessions.values() for pk in pks}
         self.attendance: dict[tuple[int, int], tuple[int, str]] = {}
         known = Attendance.objects.only("pk", "session_id", "enrolment_id", "status")
-        for a in self.matching(known, "session_id", session_ids):  # locked while the import is written
+        for a in self.matching(known, "session__id", session_ids):  # locked while the import is written
             self.attendance[(a.session_id, a.enrolment_id)] = (a.pk, a.status)
         self.seen: dict[tuple[int, int], int] = {}
 
