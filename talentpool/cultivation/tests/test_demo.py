@@ -158,3 +158,10 @@ def test_force_wipes_the_records_before_the_registry(db) -> None:  # type: ignor
     first = _counts()
     load_demo(workers=200, enterprises=15, seed=5, today=TODAY, force=True)
     assert _counts() == first
+
+
+def test_entries_and_attendance_read_back_as_written(district) -> None:  # type: ignore[no-untyped-def]
+    entry = Entry.objects.exclude(score=None).select_related("event").order_by("pk").first()
+    assert entry is not None and entry.entered_at.tzinfo is not None
+    assert entry.entered_at.date() < entry.event.held_on and entry.score.as_tuple().exponent == -2
+    assert set(Attendance.objects.values_list("status", flat=True)) <= set(AttendanceStatus.values)
