@@ -26,7 +26,7 @@ def test_operator_enters_own_worker_not_others(operator_a, worker_a, worker_b) -
     event = CompetitionEventFactory()
     [entry] = services.enter_workers(event, [worker_a], actor=operator_a)
     assert (entry.worker, entry.enterprise) == (worker_a, worker_a.current_enterprise)
-    with pytest.raises(ServiceError, match="already entered"):
+    with pytest.raises(ServiceError, match="已报名该项目"):
         services.enter_workers(event, [worker_a], actor=operator_a)
     with pytest.raises(OutOfScope):
         services.enter_workers(event, [worker_b], actor=operator_a)
@@ -89,7 +89,7 @@ def test_second_promotion_same_year_refused_nothing_changed(admin_user, worker_a
     services.confirm_proposal(p1, actor=admin_user, number="S000033050010000000001", issued_on=DAY)
     worker_a.refresh_from_db()
     assert worker_a.skill_level == 4
-    with pytest.raises(ServiceError, match="at most one a year"):
+    with pytest.raises(ServiceError, match="每年最多一次"):
         services.confirm_proposal(p2, actor=admin_user, number="S000033050010000000002", issued_on=DAY)
     p2.refresh_from_db()
     worker_a.refresh_from_db()
@@ -135,7 +135,7 @@ def test_results_are_admins_and_rank_positive(admin_user, operator_a, worker_a) 
 
 
 def test_rule_overlap_refused(admin_user) -> None:  # type: ignore[no-untyped-def]
-    with pytest.raises(ServiceError, match="overlap"):
+    with pytest.raises(ServiceError, match="规则重叠"):
         services.create_rule(
             actor=admin_user,
             level="national",
