@@ -438,7 +438,8 @@ def make_training(context: DemoContext) -> None:
                         occupation = district.occupation[worker]
                         certificate = Certificate(
                             worker_id=worker, number=number, level=target_level, issued_on=issued, issuer=issuer,
-                            occupation_id=occupation, occupation_name=district.occupation_names.get(occupation, ""),
+                            occupation_id=occupation,
+                            occupation_name=district.occupation_names.get(occupation or 0, ""),
                         )
                         certificates.append(certificate)
                         enrolment.level_up_certificate = certificate
@@ -456,20 +457,20 @@ def make_training(context: DemoContext) -> None:
     if district.example_worker is not None:
         _link_example_certificate(district.example_worker, plans, enrolments)
     _create(TrainingClass, classes)
-    links = [TrainingClass.enterprises.through(trainingclass_id=c.pk, enterprise_id=e)
-             for c, ents in zip(classes, class_enterprises, strict=True) for e in ents]
-    _create(TrainingClass.enterprises.through, links)
+    class_links = [TrainingClass.enterprises.through(trainingclass_id=c.pk, enterprise_id=e)
+                   for c, ents in zip(classes, class_enterprises, strict=True) for e in ents]
+    _create(TrainingClass.enterprises.through, class_links)
     for training_class, rows in zip(classes, sessions, strict=True):
         for row in rows:
             row.training_class_id = training_class.pk
     all_sessions = [s for rows in sessions for s in rows]
     _create(TrainingSession, all_sessions)
     _create(Certificate, certificates)
-    for training_class, rows in zip(classes, enrolments, strict=True):
-        for row in rows:
-            row.training_class_id = training_class.pk
-            if row.level_up_certificate is not None:
-                row.level_up_certificate_id = row.level_up_certificate.pk
+    for training_class, class_rows in zip(classes, enrolments, strict=True):
+        for enrolment in class_rows:
+            enrolment.training_class_id = training_class.pk
+            if enrolment.level_up_certificate is not None:
+                enrolment.level_up_certificate_id = enrolment.level_up_certificate.pk
     all_enrolments = [e for rows in enrolments for e in rows]
     _create(Enrolment, all_enrolments)
     attendance = []
@@ -482,9 +483,9 @@ def make_training(context: DemoContext) -> None:
                 if session.held_on > today:
                     continue
                 draw = rng.random()
-                status = (AttendanceStatus.PRESENT if draw < present else
-                          AttendanceStatus.LEAVE if draw < present + (1 - present) / 2 else AttendanceStatus.ABSENT)
-                attendance.append({"session_id": session.pk, "enrolment_id": enrolment.pk, "status": status})
+                mark = (AttendanceStatus.PRESENT if draw < present else
+                        AttendanceStatus.LEAVE if draw < present + (1 - present) / 2 else AttendanceStatus.ABSENT)
+                attendance.append({"session_id": session.pk, "enrolment_id": enrolment.pk, "status": mark})
     _insert(Attendance, attendance)
     _raise_levels(raised)
     context.count("courses", len(courses))
@@ -730,8 +731,8 @@ def make_competitions(context: DemoContext) -> None:
     all_events = [e for rows in events for e in rows]
     _create(CompetitionEvent, all_events)
     all_entries = []
-    for rows in entries:
-        for event_entries in rows:
+    for competition_rows in entries:
+        for event_entries in competition_rows:
             for entry in event_entries:
                 entry["event_id"] = entry.pop("event").pk
                 all_entries.append(entry)
@@ -764,12 +765,12 @@ def make_innovations(context: DemoContext) -> None:
         staff = staff or district.by_enterprise[enterprise]
         members = rng.sample(staff, min(len(staff), rng.randint(1, 5)))
         if example:
-            members = [district.example_worker] + [m for m in members if m != district.example_worker]  # type: ignore[list-item]
+            members = [district.example_worker or 0] + [m for m in members if m != district.example_worker]
         members.sort(key=lambda w: -district.level[w])
         if example:
             members.sort(key=lambda w: w != district.example_worker)
         occupation = district.occupation[members[0]]
-        title = f"{district.occupation_names.get(occupation, '生产')}{rng.choice(INNOVATION_TOPICS)}"
+        title = f"{district.occupation_names.get(occupation or 0, '生产')}{rng.choice(INNOVATION_TOPICS)}"
         kind = _weighted(rng, [(InnovationKind.INNOVATION, 30), (InnovationKind.SUGGESTION, 25),
                                (InnovationKind.CREATION, 18), (InnovationKind.INVENTION, 12),
                                (InnovationKind.DESIGN, 15)])
