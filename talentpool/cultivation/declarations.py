@@ -152,7 +152,7 @@ def declare_profile() -> None:
 
 
 def declare_demo() -> None:
-    """The demo district's cultivation records (demo.py), after the registry's workers and users."""
+    """The demo district's cultivation records (demo.py), after the registry's workers, before its users."""
     from . import demo
 
     demo.declare_demo_steps()

@@ -955,17 +955,17 @@ def wipe() -> None:
 
 
 STEPS: list[tuple[str, Callable[[DemoContext], None], int]] = [
-    ("cultivation.training", make_training, 40),
-    ("cultivation.competitions", make_competitions, 41),
-    ("cultivation.innovations", make_innovations, 42),
-    ("cultivation.mentorship", make_mentorship, 43),
-    ("cultivation.studios", make_studios, 44),
+    ("cultivation.training", make_training, 21),
+    ("cultivation.competitions", make_competitions, 22),
+    ("cultivation.innovations", make_innovations, 23),
+    ("cultivation.mentorship", make_mentorship, 24),
+    ("cultivation.studios", make_studios, 25),
 ]
 
 
 def declare_demo_steps() -> None:
     """The cultivation app's part of ``load_demo``: after the registry's workers (whom they draw
-    from) and users; they load and wipe together."""
+    from), before its users (so the summary still ends with them); they load and wipe together."""
     for n, (name, run, order) in enumerate(STEPS):
-        register_demo_step(DemoStep(name, run, order=order, after=("registry.workers", "registry.users"),
+        register_demo_step(DemoStep(name, run, order=order, after=("registry.workers",),
                                     is_loaded=is_loaded, wipe=wipe if n == 0 else None))
