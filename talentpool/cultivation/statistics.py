@@ -5,7 +5,7 @@ collected and commended, pairs and studios at work, and the benefit pairs create
 ``cultivation_statistics(start, end, enterprise=None)`` counts the records dated in the closed
 period [start, end], district-wide or for one enterprise (an operator's figures). One aggregate
 query per model (conditional ``Count``/``Sum``), so a year of the whole district costs nine
-queries whatever its size (bench/bench_statistics.py).
+queries whatever its size (bench/bench_cultivation_stats.py).
 
 Two kinds of figure:
 
