@@ -353,6 +353,7 @@ class ClassPlan:
     enterprises: list[int]  # the ordering enterprise, or the combined class's; none for a menu class
     target: int  # how many to enrol
     example: bool = False  # the example worker's class
+    ordered: bool = False  # an order the union has not planned yet (no sessions, no enrolments)
 
 
 def make_training(context: DemoContext) -> None:
@@ -391,10 +392,10 @@ def make_training(context: DemoContext) -> None:
         offsets = sorted(rng.sample(range(1, 36), rng.choice(SESSIONS_PER_CLASS) - 1))
         days = [plan.start] + [plan.start + timedelta(days=o) for o in offsets]
         end = days[-1]
-        status = ClassStatus.CLOSED if end < today else ClassStatus.RUNNING if plan.start <= today else \
-            ClassStatus.PLANNED
+        status = ClassStatus.ORDERED if plan.ordered else ClassStatus.CLOSED if end < today else \
+            ClassStatus.RUNNING if plan.start <= today else ClassStatus.PLANNED
         per_year[plan.start.year] += 1
-        teacher = f"{_person(rng)}（{rng.choice(TEACHER_TITLES)}）"
+        teacher = "" if plan.ordered else f"{_person(rng)}（{rng.choice(TEACHER_TITLES)}）"
         ordered_by = plan.enterprises[0] if plan.mode == ClassMode.ORDER else None
         venue = (district.enterprise_names[ordered_by] if ordered_by and rng.random() < 0.6
                  else rng.choice(VENUES))
@@ -402,22 +403,24 @@ def make_training(context: DemoContext) -> None:
         training_class = TrainingClass(
             code=f"PX{plan.start.year}-{per_year[plan.start.year]:04d}", course=course, mode=plan.mode,
             status=status, ordered_by_id=ordered_by,
+            note="希望安排在周末，约30人参训，请工会聘请授课教师。" if plan.ordered else "",
             name=f"{name}（{plan.start.year}年第{per_year[plan.start.year]}期）",
-            capacity=capacity, start_date=plan.start, end_date=end, venue=venue, teacher=teacher,
+            capacity=plan.target if plan.ordered else capacity, start_date=plan.start,
+            end_date=None if plan.ordered else end, venue="" if plan.ordered else venue, teacher=teacher,
             closed_at=(timezone.make_aware(datetime.combine(end + timedelta(days=3), datetime.min.time()))
                        if status == ClassStatus.CLOSED else None),
         )
         hours_each = (Decimal(hours) / len(days)).quantize(Decimal("0.1"))
         class_sessions = [TrainingSession(training_class=training_class, held_on=day, topic=TOPICS[i % len(TOPICS)],
                                           venue=venue, teacher=teacher, hours=hours_each)
-                          for i, day in enumerate(days)]
-        people = _enrol(rng, district, plan, course_occupations[plan.course], target_level)
+                          for i, day in enumerate(days)] if not plan.ordered else []
+        people = [] if plan.ordered else _enrol(rng, district, plan, course_occupations[plan.course], target_level)
         class_enrolments = []
         for worker in people:
             enterprise = district.enterprise[worker]
             enrolment = Enrolment(training_class=training_class, worker_id=worker, enterprise_id=enterprise)
-            enrolment.enrolled_at = timezone.make_aware(
-                datetime.combine(plan.start - timedelta(days=rng.randrange(3, 30)), datetime.min.time()))
+            enrolment.enrolled_at = timezone.make_aware(datetime.combine(
+                min(plan.start - timedelta(days=rng.randrange(3, 30)), today), datetime.min.time()))
             if status == ClassStatus.CLOSED:
                 draw = rng.random()
                 if draw < 0.03:
@@ -523,6 +526,7 @@ def _class_plans(rng: Random, district: District, course_occupations: list[list[
         # The example worker's class: ordered by his enterprise, before his 2021 高级技师 certificate.
         plans.append(ClassPlan(example_course, ClassMode.ORDER, date(2021, 9, 6), [district.example_enterprise],
                                rng.randint(*ENROLMENTS_PER_CLASS[ClassMode.ORDER]), example=True))
+    plans.extend(_current_plans(rng, district, course_weights, by_occupation_enterprises, course_occupations))
     while len(plans) < n:
         course = _weighted(rng, course_weights)
         mode = _weighted(rng, MODE_WEIGHTS)
@@ -541,6 +545,27 @@ def _class_plans(rng: Random, district: District, course_occupations: list[list[
                 choice = _weighted(rng, [(e, w) for e, w in candidates.items() if e not in enterprises])
                 enterprises.append(choice)
         plans.append(ClassPlan(course, mode, start, enterprises, rng.randint(*ENROLMENTS_PER_CLASS[mode])))
+    return plans
+
+
+def _current_plans(rng: Random, district: District, course_weights: list[tuple[int, float]],
+                   by_occupation_enterprises: dict[int, list[tuple[int, float]]],
+                   course_occupations: list[list[int]]) -> list[ClassPlan]:
+    """This year's work in progress, at any scale: a menu-style class running now, one open for
+    enrolment, and an order of the demo operator's enterprise waiting for the union to plan it."""
+    today = district.today
+    plans = [
+        ClassPlan(_weighted(rng, course_weights), ClassMode.MENU, today - timedelta(days=20), [],
+                  rng.randint(*ENROLMENTS_PER_CLASS[ClassMode.MENU])),
+        ClassPlan(_weighted(rng, course_weights), ClassMode.MENU, today + timedelta(days=16), [],
+                  rng.randint(*ENROLMENTS_PER_CLASS[ClassMode.MENU]) // 2),
+    ]
+    own = district.example_enterprise
+    suited = [i for i, _w in course_weights
+              if any(e == own for o in course_occupations[i] for e, _ in by_occupation_enterprises.get(o, ()))]
+    if own is not None and suited:
+        plans.append(ClassPlan(rng.choice(suited), ClassMode.ORDER, today + timedelta(days=30), [own], 30,
+                               ordered=True))
     return plans
 
 

@@ -3,7 +3,7 @@ to the district's size, the same seed gives the same records, and the demo login
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.db.models import F
@@ -47,6 +47,16 @@ def district(db):  # type: ignore[no-untyped-def]
 
 def _counts() -> dict[str, int]:
     return {model.__name__: model.objects.count() for model in KINDS}
+
+
+# The classes in progress that every demo has: running, open for enrolment, an order to plan.
+CURRENT_CLASSES = [("menu", "running", TODAY - timedelta(days=20)), ("menu", "planned", TODAY + timedelta(days=16)),
+                   ("order", "ordered", TODAY + timedelta(days=30))]
+
+
+def _current_classes() -> list[tuple[str, str, date]]:
+    return list(TrainingClass.objects.filter(start_date__gt=TODAY - timedelta(days=21)).order_by("start_date")
+                .values_list("mode", "status", "start_date"))
 
 
 def _digest() -> list[object]:
@@ -109,8 +119,12 @@ def test_level_ups_record_valid_certificates_that_raise_the_worker(district) -> 
 def test_records_grow_with_the_district(db) -> None:  # type: ignore[no-untyped-def]
     load_demo(workers=400, enterprises=ENTERPRISES, seed=3, today=TODAY)
     small = _counts()
+    assert _current_classes() == CURRENT_CLASSES
     load_demo(workers=1_600, enterprises=ENTERPRISES, seed=3, today=TODAY, force=True)
     large = _counts()
+    assert _current_classes() == CURRENT_CLASSES  # this year's work in progress is there at any scale
+    for counts in (small, large):
+        counts["TrainingClass"] -= len(CURRENT_CLASSES)
     for kind in ("TrainingClass", "Entry", "Innovation", "Mentorship"):
         assert 2.5 * small[kind] <= large[kind] <= 6.5 * small[kind], (kind, small[kind], large[kind])
 
