@@ -62,7 +62,9 @@ class PickedChoiceField(forms.ModelChoiceField):
         try:
             return self.find(text)
         except ValueError as exc:
-            raise forms.ValidationError(str(exc), code="invalid_choice") from exc
+            # The message quotes the typed text: as a parameter, so a "%" in it is never read as a
+            # placeholder by whoever formats the error again (django-filter's API errors do).
+            raise forms.ValidationError("%(message)s", code="invalid_choice", params={"message": str(exc)}) from exc
 
 
 class OccupationChoiceField(PickedChoiceField):
