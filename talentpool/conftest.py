@@ -26,6 +26,16 @@ def _fast_hashing(settings):  # type: ignore[no-untyped-def]
     }
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache() -> None:
+    """Every test starts with an empty cache: an entry a test before it left (the programme's
+    names live 60 s) would otherwise expire in the middle of a test and cost a query there,
+    which made pinned query counts flaky."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def enterprise_a(db):  # type: ignore[no-untyped-def]
     from talentpool.registry.tests.factories import EnterpriseFactory, IndustryFactory
