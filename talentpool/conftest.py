@@ -28,12 +28,18 @@ def _fast_hashing(settings):  # type: ignore[no-untyped-def]
 
 @pytest.fixture(autouse=True)
 def _fresh_cache() -> None:
-    """Every test starts with an empty cache: an entry a test before it left (the programme's
-    names live 60 s) would otherwise expire in the middle of a test and cost a query there,
-    which made pinned query counts flaky."""
+    """Every test starts with a cache holding only the programme's names as the migrations seed
+    them, with no expiry: an entry an earlier test left could otherwise expire in the middle of
+    a test (they live 60 s) and cost a query there, which made pinned query counts flaky. A
+    test that saves the names clears it, as in production."""
+    from dataclasses import asdict
+
     from django.core.cache import cache
 
+    from talentpool.core import programme
+
     cache.clear()
+    cache.set(programme.CACHE_KEY, asdict(programme.defaults()), None)
 
 
 @pytest.fixture
