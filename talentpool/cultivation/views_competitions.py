@@ -38,6 +38,7 @@ from .forms_competitions import (
     RuleForm,
 )
 from .forms_training import EnterprisePickForm
+from .lists import NoWorkerExportMixin
 from .models import Competition, CompetitionEvent, Entry, PromotionProposal, PromotionRule
 from .tables_competitions import CompetitionTable, EntryTable, ProposalTable
 
@@ -89,12 +90,6 @@ def _post(request: HttpRequest, action: Callable[[], Any], success: str, target:
     return redirect(target)
 
 
-def _no_worker_export(request: HttpRequest) -> None:
-    user: Any = request.user
-    if request.GET.get("export") and user.is_authenticated and user.role == Role.WORKER and not user.is_admin:
-        raise Http404
-
-
 # Lists ------------------------------------------------------------------------------------
 
 
@@ -116,7 +111,7 @@ class CompetitionListView(RestrictedListView):
         return visible_competitions(user).select_related(*self.related).annotate(event_count=event_count())
 
 
-class EntryListView(RestrictedListView):
+class EntryListView(NoWorkerExportMixin, RestrictedListView):
     """Entries across competitions (参赛), with ranks and awards; a worker sees their own, without export."""
 
     model = Entry
@@ -148,17 +143,6 @@ class EntryListView(RestrictedListView):
                 "event__competition__level",
             )
         )
-
-    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        _no_worker_export(request)
-        return super().get(request, *args, **kwargs)
-
-    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        context = super().get_context_data(**kwargs)
-        user: Any = self.request.user
-        if user.role == Role.WORKER and not user.is_admin:
-            context["export_url"] = ""
-        return context
 
 
 class ProposalListView(RestrictedListView):

@@ -25,6 +25,7 @@ from .api_innovations import members_prefetch
 from .choices import InnovationStatus
 from .filters_innovations import InnovationFilter
 from .forms_innovations import CommendForm, EvaluateForm, InnovationForm
+from .lists import NoWorkerExportMixin
 from .models import Innovation
 from .tables_innovations import InnovationTable
 
@@ -33,7 +34,7 @@ FORM = "cultivation/innovations/form.html"
 LIST_URL = "/cultivation/innovations/"
 
 
-class InnovationListView(RegistryListView):
+class InnovationListView(NoWorkerExportMixin, RegistryListView):
     """The innovations the user may see; its search box posts (a team member's ID number typed
     into it never reaches a URL, registry.search). Workers see the innovations whose team they
     are in, without export."""
@@ -72,19 +73,6 @@ class InnovationListView(RegistryListView):
             )
             .prefetch_related(members_prefetch())
         )
-
-    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        user: Any = request.user
-        if request.GET.get("export") and user.is_authenticated and user.role == Role.WORKER and not user.is_admin:
-            raise Http404
-        return super().get(request, *args, **kwargs)
-
-    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        context = super().get_context_data(**kwargs)
-        user: Any = self.request.user
-        if user.role == Role.WORKER and not user.is_admin:
-            context["export_url"] = ""
-        return context
 
 
 def _innovation(request: HttpRequest, pk: int, action: Action = Action.VIEW) -> Innovation:

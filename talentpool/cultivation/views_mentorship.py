@@ -23,6 +23,7 @@ from . import services_mentorship as services
 from .choices import MentorshipStatus
 from .filters_mentorship import MentorshipFilter
 from .forms_mentorship import CloseForm, MentorshipForm
+from .lists import NoWorkerExportMixin
 from .models import Mentorship
 from .tables_mentorship import MentorshipTable
 
@@ -31,7 +32,7 @@ FORM = "cultivation/mentorship/form.html"
 RELATED = ("master", "apprentice", "enterprise")
 
 
-class MentorshipListView(RegistryListView):
+class MentorshipListView(NoWorkerExportMixin, RegistryListView):
     """The pairs the user may see; its search box posts (a master's or apprentice's ID number
     typed into it never reaches a URL, registry.search). Workers see their own pairs, without export."""
 
@@ -67,19 +68,6 @@ class MentorshipListView(RegistryListView):
                 "enterprise__name",
             )
         )
-
-    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        user: Any = request.user
-        if request.GET.get("export") and user.is_authenticated and user.role == Role.WORKER and not user.is_admin:
-            raise Http404
-        return super().get(request, *args, **kwargs)
-
-    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        context = super().get_context_data(**kwargs)
-        user: Any = self.request.user
-        if user.role == Role.WORKER and not user.is_admin:
-            context["export_url"] = ""
-        return context
 
 
 def _pair(request: HttpRequest, pk: int, action: Action = Action.VIEW) -> Mentorship:

@@ -24,6 +24,7 @@ from talentpool.registry.views import RegistryListView
 from . import services_studios as services
 from .filters_studios import StudioFilter
 from .forms_studios import CloseForm, LeaveForm, MemberForm, ResultForm, StudioForm
+from .lists import NoWorkerExportMixin
 from .models import Studio, StudioMember, StudioResult
 from .tables_studios import StudioTable
 
@@ -43,7 +44,7 @@ def current_member_count() -> Subquery:
     return Coalesce(Subquery(members, output_field=IntegerField()), 0)  # type: ignore[return-value]
 
 
-class StudioListView(RegistryListView):
+class StudioListView(NoWorkerExportMixin, RegistryListView):
     """The studios the user may see; its search box posts (a leader's ID number typed into it
     never reaches a URL, registry.search). Workers see the studios they lead or are members of,
     without export."""
@@ -77,19 +78,6 @@ class StudioListView(RegistryListView):
             )
             .annotate(member_count=current_member_count())
         )
-
-    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        user: Any = request.user
-        if request.GET.get("export") and user.is_authenticated and user.role == Role.WORKER and not user.is_admin:
-            raise Http404
-        return super().get(request, *args, **kwargs)
-
-    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        context = super().get_context_data(**kwargs)
-        user: Any = self.request.user
-        if user.role == Role.WORKER and not user.is_admin:
-            context["export_url"] = ""
-        return context
 
 
 def _studio(request: HttpRequest, pk: int, action: Action = Action.VIEW) -> Studio:
