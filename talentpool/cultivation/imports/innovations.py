@@ -47,6 +47,7 @@ from ..choices import InnovationKind, InnovationStatus, MemberRole
 from ..models import Innovation, InnovationMember
 from ..services_innovations import MAX_TEAM, snapshot
 from .mentorship import parse_benefit_cell
+from .scope import importable_enterprises, importable_workers
 
 SEPARATORS = re.compile(r"[、,，;；\s]+")
 KIND_LABELS = ["小发明", "小创造", "小革新", "小设计", "小建议"]
@@ -153,25 +154,11 @@ class InnovationValidator(BaseValidator):
             if "members" in values:
                 values["_members"] = [lookup_hash(n) for n in values["members"]]
         hashes = {h for r in rows for h in r.get("_members", ())}
-        admin = self.actor.is_admin
-        scope: Any
-        if admin:
-            scope = Worker.objects.filter(current_enterprise__isnull=False)
-        elif self.actor.role == Role.OPERATOR and self.actor.enterprise_id:
-            scope = Worker.objects.restrict(self.actor, Action.CHANGE).filter(current_enterprise__isnull=False)
-        else:
-            scope = Worker.objects.none()
-        scope = scope.only("pk", "name", "id_number_hash", "current_enterprise_id")
+        scope = importable_workers(self.actor).only("pk", "name", "id_number_hash", "current_enterprise_id")
         self.workers: dict[str, Worker] = {w.id_number_hash: w for w in self.matching(scope, "id_number_hash", hashes)}
-        self.enterprises: dict[str, Enterprise] = {}
-        self.own: Enterprise | None = None
-        if admin:
-            for enterprise in Enterprise.objects.only("pk", "name", "uscc"):
-                self.enterprises[normalise_text(enterprise.name)] = enterprise
-                self.enterprises[enterprise.uscc] = enterprise
-        elif self.actor.enterprise_id:
-            self.own = Enterprise.objects.only("pk", "name", "uscc").get(pk=self.actor.enterprise_id)
-            self.enterprises = {normalise_text(self.own.name): self.own, self.own.uscc: self.own}
+        self.enterprises: dict[str, Enterprise]
+        self.own: Enterprise | None
+        self.enterprises, self.own = importable_enterprises(self.actor)
         self.by_id = {e.pk: e for e in self.enterprises.values()}
         titles = {r["title"] for r in rows if "title" in r}
         # the innovations an update changes: locked while the import is written

@@ -41,6 +41,7 @@ from talentpool.rules.mentorship import (
 from ..choices import MentorshipStatus
 from ..models import Mentorship
 from ..services_mentorship import snapshot
+from .scope import importable_workers
 
 NOT_FOUND = "未找到该职工或无权限"
 NOT_EMPLOYED = "该徒弟当前没有在职企业，无法结对"
@@ -108,13 +109,9 @@ class MentorshipValidator(BaseValidator):
                 if key in values:
                     values[f"_{key}"] = lookup_hash(values[key])
         hashes = {r[k] for r in rows for k in ("_master_id", "_apprentice_id") if k in r}
-        if self.actor.is_admin:
-            scope = Worker.objects.all()
-        elif self.actor.role == Role.OPERATOR and self.actor.enterprise_id:
-            scope = Worker.objects.restrict(self.actor, Action.CHANGE).filter(current_enterprise__isnull=False)
-        else:
-            scope = Worker.objects.none()
-        scope = scope.only("pk", "name", "birth_date", "id_number_hash", "current_enterprise_id")
+        scope = importable_workers(self.actor, employed_only=False).only(
+            "pk", "name", "birth_date", "id_number_hash", "current_enterprise_id"
+        )
         self.workers: dict[str, Worker] = {w.id_number_hash: w for w in self.matching(scope, "id_number_hash", hashes)}
         ids = [w.pk for w in self.workers.values()]
         self.pairs: dict[tuple[int, int], list[Mentorship]] = {}

@@ -35,11 +35,12 @@ from talentpool.registry.imports.schema import (
     shown_id_number,
 )
 from talentpool.registry.models import Enterprise, Worker
-from talentpool.rules.text import normalise_code, normalise_text
+from talentpool.rules.text import normalise_code
 
 from ..choices import RecordLevel
 from ..models import Studio, StudioResult
 from ..services_studios import FIRST_YEAR, snapshot
+from .scope import importable_enterprises, importable_workers
 
 NOT_FOUND = "未找到该职工或无权限"
 NOT_THE_ENTERPRISE = "领衔人不是该企业的在职职工"
@@ -103,25 +104,11 @@ class StudioValidator(BaseValidator):
             if "leader_id" in values:
                 values["_leader_id"] = lookup_hash(values["leader_id"])
         hashes = {r["_leader_id"] for r in rows if "_leader_id" in r}
-        admin = self.actor.is_admin
-        scope: Any
-        if admin:
-            scope = Worker.objects.filter(current_enterprise__isnull=False)
-        elif self.actor.role == Role.OPERATOR and self.actor.enterprise_id:
-            scope = Worker.objects.restrict(self.actor, Action.CHANGE).filter(current_enterprise__isnull=False)
-        else:
-            scope = Worker.objects.none()
-        scope = scope.only("pk", "name", "id_number_hash", "current_enterprise_id")
+        scope = importable_workers(self.actor).only("pk", "name", "id_number_hash", "current_enterprise_id")
         self.workers: dict[str, Worker] = {w.id_number_hash: w for w in self.matching(scope, "id_number_hash", hashes)}
-        self.enterprises: dict[str, Enterprise] = {}
-        self.own: Enterprise | None = None
-        if admin:
-            for enterprise in Enterprise.objects.only("pk", "name", "uscc"):
-                self.enterprises[normalise_text(enterprise.name)] = enterprise
-                self.enterprises[enterprise.uscc] = enterprise
-        elif self.actor.enterprise_id:
-            self.own = Enterprise.objects.only("pk", "name", "uscc").get(pk=self.actor.enterprise_id)
-            self.enterprises = {normalise_text(self.own.name): self.own, self.own.uscc: self.own}
+        self.enterprises: dict[str, Enterprise]
+        self.own: Enterprise | None
+        self.enterprises, self.own = importable_enterprises(self.actor)
         self.by_id = {e.pk: e for e in self.enterprises.values()}
         names = {r["name"] for r in rows if "name" in r}
         # the studios an update changes: locked while the import is written
