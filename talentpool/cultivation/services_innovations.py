@@ -23,7 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from talentpool.core.audit import diff, record
-from talentpool.core.exceptions import EditConflict, OutOfScope, ServiceError
+from talentpool.core.exceptions import OutOfScope, ServiceError
 from talentpool.core.models import AuditAction, User
 from talentpool.core.roles import Action, Role
 from talentpool.registry.models import Enterprise, Worker
@@ -32,6 +32,7 @@ from talentpool.rules.mentorship import InvalidAmount, parse_yuan
 from .choices import InnovationKind, InnovationStatus, MemberRole, RecordLevel
 from .events import INNOVATION_COMMEND, INNOVATION_EVALUATE, INNOVATION_NOT_COMMENDED
 from .models import Innovation, InnovationMember
+from .versioning import check_version, save_audited
 
 FIRST_YEAR = 1949
 MAX_TEAM = 50
@@ -199,12 +200,6 @@ def _write_team(innovation: Innovation, team: Sequence[Worker]) -> None:
     )
 
 
-def check_version(innovation: Innovation, expected_version: int | None) -> None:
-    """Raise EditConflict if ``innovation`` (locked) is no longer at ``expected_version`` (None: no check)."""
-    if expected_version is not None and innovation.version != expected_version:
-        raise EditConflict(innovation)
-
-
 def _locked(innovation: Innovation | int, actor: User, action: Action = Action.CHANGE) -> Innovation:
     """The innovation's row, scope-checked and locked until the transaction ends."""
     pk = innovation if isinstance(innovation, int) else innovation.pk
@@ -222,11 +217,7 @@ def _save(
     members: Sequence[Worker] | None = None,
 ) -> Innovation:
     changes = diff(before, snapshot(innovation, members))
-    if changes or event != AuditAction.UPDATE:
-        innovation.version += 1
-        innovation.save()
-        record(actor, event, innovation, object_repr=innovation.title, changes=changes)
-    return innovation
+    return save_audited(innovation, actor, changes, event=event, label=innovation.title)
 
 
 # Submitting and editing ------------------------------------------------------------------------

@@ -29,7 +29,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from talentpool.core.audit import diff, record
-from talentpool.core.exceptions import EditConflict, OutOfScope, ServiceError
+from talentpool.core.exceptions import OutOfScope, ServiceError
 from talentpool.core.models import AuditAction, User
 from talentpool.core.roles import Action, Role
 from talentpool.core.services import ensure_scope
@@ -48,6 +48,7 @@ from talentpool.rules.mentorship import (
 from .choices import MentorshipStatus
 from .events import MENTORSHIP_COMPLETE, MENTORSHIP_END
 from .models import Mentorship
+from .versioning import check_version, save_audited
 
 AUDITED_FIELDS = [
     "master",
@@ -169,12 +170,6 @@ def check_pair_rules(
         raise ServiceError(OVERLAP)
 
 
-def check_version(pair: Mentorship, expected_version: int | None) -> None:
-    """Raise EditConflict if ``pair`` (locked) is no longer at ``expected_version`` (None: no check)."""
-    if expected_version is not None and pair.version != expected_version:
-        raise EditConflict(pair)
-
-
 def _locked_pair(pair: Mentorship, actor: User, action: Action) -> Mentorship:
     ensure_scope(pair, actor=actor, action=action)
     if not may_keep_pairs(actor):
@@ -246,12 +241,7 @@ def _apply(pair: Mentorship, fields: dict[str, Any]) -> None:
 
 
 def _save(pair: Mentorship, actor: User, before: dict[str, Any], event: str = AuditAction.UPDATE) -> Mentorship:
-    changes = diff(before, snapshot(pair))
-    if changes or event != AuditAction.UPDATE:
-        pair.version += 1
-        pair.save()
-        record(actor, event, pair, object_repr=_label(pair), changes=changes)
-    return pair
+    return save_audited(pair, actor, diff(before, snapshot(pair)), event=event, label=_label(pair))
 
 
 @transaction.atomic

@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from talentpool.core.audit import diff, record
-from talentpool.core.exceptions import EditConflict, OutOfScope, ServiceError
+from talentpool.core.exceptions import OutOfScope, ServiceError
 from talentpool.core.models import AuditAction, User
 from talentpool.core.roles import Action, Role
 from talentpool.registry.models import Enterprise, Worker
@@ -31,6 +31,7 @@ from talentpool.rules.mentorship import InvalidAmount, parse_yuan
 from .choices import RecordLevel
 from .events import STUDIO_CLOSE, STUDIO_MEMBER_ADD, STUDIO_MEMBER_REMOVE, STUDIO_REOPEN, STUDIO_RESULT
 from .models import Studio, StudioMember, StudioResult
+from .versioning import check_version, save_audited
 
 FIRST_YEAR = 1949
 AUDITED_FIELDS = [
@@ -148,12 +149,6 @@ def _check_name(name: str, *, exclude: int | None = None) -> str:
     return name
 
 
-def check_version(studio: Studio, expected_version: int | None) -> None:
-    """Raise EditConflict if ``studio`` (locked) is no longer at ``expected_version`` (None: no check)."""
-    if expected_version is not None and studio.version != expected_version:
-        raise EditConflict(studio)
-
-
 def _locked(studio: Studio | int, actor: User, action: Action = Action.CHANGE) -> Studio:
     """The studio's row, scope-checked and locked until the transaction ends."""
     pk = studio if isinstance(studio, int) else studio.pk
@@ -164,12 +159,7 @@ def _locked(studio: Studio | int, actor: User, action: Action = Action.CHANGE) -
 
 
 def _save(studio: Studio, actor: User, before: dict[str, Any], event: str = AuditAction.UPDATE) -> Studio:
-    changes = diff(before, snapshot(studio))
-    if changes or event != AuditAction.UPDATE:
-        studio.version += 1
-        studio.save()
-        record(actor, event, studio, object_repr=studio.name, changes=changes)
-    return studio
+    return save_audited(studio, actor, diff(before, snapshot(studio)), event=event, label=studio.name)
 
 
 # Studios -------------------------------------------------------------------------------------

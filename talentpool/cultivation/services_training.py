@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from talentpool.core.audit import diff, record
-from talentpool.core.exceptions import EditConflict, OutOfScope, ServiceError
+from talentpool.core.exceptions import OutOfScope, ServiceError
 from talentpool.core.models import AuditAction, User
 from talentpool.core.roles import Action, Role
 from talentpool.registry.models import Certificate, Enterprise, Occupation, Worker
@@ -29,6 +29,7 @@ from talentpool.registry.services import CertificateData, add_certificate
 from . import events
 from .choices import AttendanceStatus, ClassMode, ClassStatus, EnrolmentResult, EnrolmentStatus
 from .models import Attendance, Course, Enrolment, TrainingClass, TrainingSession
+from .versioning import check_version
 
 OPEN_FOR_ENROLMENT = {ClassStatus.PLANNED, ClassStatus.RUNNING}
 FINISHED = {ClassStatus.CLOSED, ClassStatus.CANCELLED}
@@ -49,11 +50,6 @@ def _locked_class(training_class: TrainingClass, actor: User, action: Action) ->
         return TrainingClass.objects.select_for_update(of=("self",)).get(pk__in=visible)
     except TrainingClass.DoesNotExist as exc:
         raise OutOfScope(f"class {training_class.pk} is out of scope for {actor.pk}") from exc
-
-
-def _check_version(obj: Course | TrainingClass, expected_version: int | None) -> None:
-    if expected_version is not None and obj.version != expected_version:
-        raise EditConflict(obj)
 
 
 def _snapshot(obj: Any, fields: list[str]) -> dict[str, Any]:
@@ -113,7 +109,7 @@ def create_course(data: CourseData, *, actor: User) -> Course:
 def update_course(course: Course, data: CourseData, *, actor: User, expected_version: int | None = None) -> Course:
     _require_admin(actor)
     course = Course.objects.select_for_update().get(pk=course.pk)
-    _check_version(course, expected_version)
+    check_version(course, expected_version)
     if data.code != course.code and _code_taken(Course, data.code, exclude=course.pk):
         raise ServiceError(_("A course with the code %(code)s is already in the catalogue.") % {"code": data.code})
     before = _snapshot(course, COURSE_FIELDS)
@@ -298,7 +294,7 @@ def update_class(
     workers enrolled."""
     _require_admin(actor)
     training_class = _locked_class(training_class, actor, Action.CHANGE)
-    _check_version(training_class, expected_version)
+    check_version(training_class, expected_version)
     if training_class.status in FINISHED:
         raise ServiceError(_("A closed or cancelled class cannot be changed."))
     _check_dates(data)
