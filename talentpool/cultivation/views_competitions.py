@@ -4,7 +4,6 @@ the promotions they propose (破格晋升) and the rule table. Every queryset st
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
@@ -40,6 +39,7 @@ from .forms_competitions import (
 from .forms_training import EnterprisePickForm
 from .lists import NoWorkerExportMixin
 from .models import Competition, CompetitionEvent, Entry, PromotionProposal, PromotionRule
+from .pages import post_action
 from .tables_competitions import CompetitionTable, EntryTable, ProposalTable
 
 SECTION = "competitions"
@@ -75,19 +75,6 @@ def event_count() -> Coalesce:
 def entry_count() -> Coalesce:
     counted = Entry.objects.filter(event=OuterRef("pk")).order_by().values("event").annotate(n=Count("pk")).values("n")
     return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
-
-
-def _post(request: HttpRequest, action: Callable[[], Any], success: str, target: str) -> HttpResponse:
-    """Run a POSTed service action: its refusal is a message, out of scope a 404."""
-    try:
-        action()
-    except OutOfScope as exc:
-        raise Http404 from exc
-    except ServiceError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, success)
-    return redirect(target)
 
 
 # Lists ------------------------------------------------------------------------------------
@@ -443,7 +430,7 @@ def entry_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     require_roles(request, Role.OPERATOR)
     entry = get_restricted_or_404(Entry.objects.all(), request.user, Action.DELETE, pk=pk)
     target = reverse("cultivation:competition_event_detail", args=[entry.event_id])
-    return _post(
+    return post_action(
         request,
         lambda: services.withdraw_entry(entry, actor=request.user),  # type: ignore[arg-type]
         _("The entry was withdrawn."),
@@ -567,7 +554,7 @@ def rule_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def rule_delete(request: HttpRequest, pk: int) -> HttpResponse:
     require_roles(request)
     rule = get_restricted_or_404(PromotionRule.objects.all(), request.user, Action.DELETE, pk=pk)
-    return _post(
+    return post_action(
         request,
         lambda: services.delete_rule(rule, actor=request.user),  # type: ignore[arg-type]
         _("Rule deleted."),

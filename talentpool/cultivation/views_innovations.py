@@ -17,7 +17,6 @@ from talentpool.core.exceptions import EditConflict, ServiceError
 from talentpool.core.pages import form_page, require_roles
 from talentpool.core.roles import Action, Role
 from talentpool.core.scoping import get_restricted_or_404
-from talentpool.registry.search import is_id_number
 from talentpool.registry.views import RegistryListView
 
 from . import services_innovations as services
@@ -27,6 +26,7 @@ from .filters_innovations import InnovationFilter
 from .forms_innovations import CommendForm, EvaluateForm, InnovationForm
 from .lists import NoWorkerExportMixin
 from .models import Innovation
+from .pages import worker_choices
 from .tables_innovations import InnovationTable
 
 SECTION = "innovations"
@@ -229,23 +229,7 @@ def innovation_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _search(request: HttpRequest, enterprise_id: int | None) -> JsonResponse:
-    text = request.GET.get("q", "").strip()[:50]
-    if not text or is_id_number(text) or sum(c.isdigit() for c in text) >= 6:
-        return JsonResponse({"results": []})
-    found = (
-        services.team_workers(request.user, enterprise_id)  # type: ignore[arg-type]
-        .search(text)
-        .order_by("name_sort", "pk")
-        .values_list("pk", "name", "id_number_masked", "current_enterprise__name")[:20]
-    )
-    return JsonResponse(
-        {
-            "results": [
-                {"id": pk, "value": name, "label": name, "hint": f"{masked} {enterprise or ''}".strip()}
-                for pk, name, masked, enterprise in found
-            ]
-        }
-    )
+    return worker_choices(request, services.team_workers(request.user, enterprise_id))  # type: ignore[arg-type]
 
 
 def worker_search(request: HttpRequest) -> JsonResponse:

@@ -16,7 +16,6 @@ from django.views.decorators.http import require_POST
 from talentpool.core.pages import form_page, require_roles
 from talentpool.core.roles import Action, Role
 from talentpool.core.scoping import get_restricted_or_404
-from talentpool.registry.search import is_id_number
 from talentpool.registry.views import RegistryListView
 
 from . import services_mentorship as services
@@ -25,6 +24,7 @@ from .filters_mentorship import MentorshipFilter
 from .forms_mentorship import CloseForm, MentorshipForm
 from .lists import NoWorkerExportMixin
 from .models import Mentorship
+from .pages import worker_choices
 from .tables_mentorship import MentorshipTable
 
 SECTION = "mentorship"
@@ -176,20 +176,4 @@ def worker_search(request: HttpRequest) -> JsonResponse:
     their own current workers), name, masked ID number and enterprise. Never by ID number (an
     oracle: the registry's audited search is the only one)."""
     require_roles(request, Role.OPERATOR)
-    text = request.GET.get("q", "").strip()[:50]
-    if not text or is_id_number(text) or sum(c.isdigit() for c in text) >= 6:
-        return JsonResponse({"results": []})
-    found = (
-        services.pairable_workers(request.user)
-        .search(text)  # type: ignore[arg-type]
-        .order_by("name_sort", "pk")
-        .values_list("pk", "name", "id_number_masked", "current_enterprise__name")[:20]
-    )
-    return JsonResponse(
-        {
-            "results": [
-                {"id": pk, "value": name, "label": name, "hint": f"{masked} {enterprise or ''}".strip()}
-                for pk, name, masked, enterprise in found
-            ]
-        }
-    )
+    return worker_choices(request, services.pairable_workers(request.user))  # type: ignore[arg-type]

@@ -18,7 +18,6 @@ from talentpool.core.exceptions import ServiceError
 from talentpool.core.pages import form_page, require_roles
 from talentpool.core.roles import Action, Role
 from talentpool.core.scoping import get_restricted_or_404
-from talentpool.registry.search import is_id_number
 from talentpool.registry.views import RegistryListView
 
 from . import services_studios as services
@@ -26,6 +25,7 @@ from .filters_studios import StudioFilter
 from .forms_studios import CloseForm, LeaveForm, MemberForm, ResultForm, StudioForm
 from .lists import NoWorkerExportMixin
 from .models import Studio, StudioMember, StudioResult
+from .pages import worker_choices
 from .tables_studios import StudioTable
 
 SECTION = "studios"
@@ -292,34 +292,13 @@ def result_delete(request: HttpRequest, pk: int, result_pk: int) -> HttpResponse
     return redirect(studio.get_absolute_url())
 
 
-def _search(workers: QuerySet[Any], request: HttpRequest) -> JsonResponse:
-    """At most 20 of ``workers`` matching ``?q=`` (name, pinyin, initials): name, masked ID number
-    and enterprise. Never by ID number (an oracle: the registry's audited search is the only one)."""
-    text = request.GET.get("q", "").strip()[:50]
-    if not text or is_id_number(text) or sum(c.isdigit() for c in text) >= 6:
-        return JsonResponse({"results": []})
-    found = (
-        workers.search(text)  # type: ignore[attr-defined]
-        .order_by("name_sort", "pk")
-        .values_list("pk", "name", "id_number_masked", "current_enterprise__name")[:20]
-    )
-    return JsonResponse(
-        {
-            "results": [
-                {"id": pk, "value": name, "label": name, "hint": f"{masked} {enterprise or ''}".strip()}
-                for pk, name, masked, enterprise in found
-            ]
-        }
-    )
-
-
 def worker_search(request: HttpRequest) -> JsonResponse:
     """The workers the user may name as a new studio's leader (an operator: their own current workers)."""
     require_roles(request, Role.OPERATOR)
-    return _search(services.studio_workers(request.user), request)  # type: ignore[arg-type]
+    return worker_choices(request, services.studio_workers(request.user))  # type: ignore[arg-type]
 
 
 def studio_worker_search(request: HttpRequest, pk: int) -> JsonResponse:
     """The current workers of the studio's enterprise (leader or member), for its keepers only."""
     studio = _keeper(request, pk)
-    return _search(services.studio_workers(request.user, studio.enterprise_id), request)  # type: ignore[arg-type]
+    return worker_choices(request, services.studio_workers(request.user, studio.enterprise_id))  # type: ignore[arg-type]

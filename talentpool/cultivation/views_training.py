@@ -4,7 +4,6 @@ every change goes through services_training."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -40,6 +39,7 @@ from .forms_training import (
     SessionForm,
 )
 from .models import Attendance, Course, Enrolment, TrainingClass, TrainingSession
+from .pages import post_action
 from .tables_training import CourseTable, EnrolmentTable, TrainingClassTable
 
 CATALOGUE_ROLES = (Role.LEADER, Role.OPERATOR, Role.WORKER)
@@ -177,25 +177,12 @@ def course_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _post(request: HttpRequest, action: Callable[[], Any], success: str, target: str) -> HttpResponse:
-    """Run a POSTed service action: its refusal is a message, out of scope a 404."""
-    try:
-        action()
-    except OutOfScope as exc:
-        raise Http404 from exc
-    except ServiceError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, success)
-    return redirect(target)
-
-
 @require_POST
 def course_retire(request: HttpRequest, pk: int) -> HttpResponse:
     require_roles(request)
     course = get_restricted_or_404(Course.objects.all(), request.user, Action.CHANGE, pk=pk)
     active = not course.is_active
-    return _post(
+    return post_action(
         request,
         lambda: services.set_course_active(course, active, actor=request.user),  # type: ignore[arg-type]
         _("The course is back in the catalogue.") if active else _("The course was retired."),
@@ -348,7 +335,7 @@ def class_plan(request: HttpRequest, pk: int) -> HttpResponse:
 def class_start(request: HttpRequest, pk: int) -> HttpResponse:
     require_roles(request)
     training_class = _class(request, pk, Action.CHANGE)
-    return _post(
+    return post_action(
         request,
         lambda: services.start_class(training_class, actor=request.user),  # type: ignore[arg-type]
         _("The class has started."),
@@ -360,7 +347,7 @@ def class_start(request: HttpRequest, pk: int) -> HttpResponse:
 def class_close(request: HttpRequest, pk: int) -> HttpResponse:
     require_roles(request)
     training_class = _class(request, pk, Action.CHANGE)
-    return _post(
+    return post_action(
         request,
         lambda: services.close_class(training_class, actor=request.user),  # type: ignore[arg-type]
         _("The class is closed."),
@@ -436,7 +423,7 @@ def session_delete(request: HttpRequest, pk: int) -> HttpResponse:
     require_roles(request)
     session = _session(request, pk, Action.DELETE)
     target = session.training_class.get_absolute_url()
-    return _post(
+    return post_action(
         request,
         lambda: services.delete_session(session, actor=request.user),  # type: ignore[arg-type]
         _("Session deleted."),
@@ -540,7 +527,7 @@ def enrolment_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     require_roles(request, Role.OPERATOR)
     enrolment = get_restricted_or_404(Enrolment.objects.all(), request.user, Action.CHANGE, pk=pk)
     target = reverse("cultivation:class_detail", args=[enrolment.training_class_id])
-    return _post(
+    return post_action(
         request,
         lambda: services.withdraw_enrolment(enrolment, actor=request.user),  # type: ignore[arg-type]
         _("The enrolment was withdrawn."),
