@@ -27,7 +27,7 @@ def shown(page: str, column: str) -> dict[str, str]:
 
 
 def as_text(figures: dict) -> dict[str, str]:  # type: ignore[type-arg]
-    return {k: (f"{v:.2f}" if isinstance(v, Decimal) else str(v)) for k, v in figures.items()}
+    return {k: (f"{v:,.2f}" if isinstance(v, Decimal) else f"{v:,}") for k, v in figures.items()}
 
 
 @pytest.mark.parametrize("client_name", ["as_admin", "as_leader"])
