@@ -655,6 +655,18 @@ class LevelUpData:
 
 
 @transaction.atomic
+def level_up_refusal(training_class: TrainingClass, enrolment: Enrolment) -> str | None:
+    """Why a level-up cannot be recorded for ``enrolment`` now (None: it can). The pages offer
+    the action where this is None; record_level_up refuses with it."""
+    if training_class.status not in {ClassStatus.RUNNING, ClassStatus.CLOSED}:
+        return _("A level-up is recorded for a running or closed class.")
+    if enrolment.status != EnrolmentStatus.ENROLLED or enrolment.result != EnrolmentResult.PASSED:
+        return _("Only a worker who passed can have a level-up recorded.")
+    if enrolment.level_up_certificate_id:
+        return _("A level-up is already recorded for this enrolment.")
+    return None
+
+
 def record_level_up(enrolment: Enrolment, data: LevelUpData, *, actor: User) -> Certificate:
     """Record the certificate a passed worker earned (晋级) through the registry's
     ``add_certificate`` (which raises their level), and link it to the enrolment. A refusal of the
@@ -662,12 +674,9 @@ def record_level_up(enrolment: Enrolment, data: LevelUpData, *, actor: User) -> 
     _require_admin(actor)
     training_class = _locked_class(enrolment.training_class, actor, Action.CHANGE)
     enrolment = _locked_enrolment(enrolment, actor, Action.CHANGE)
-    if training_class.status not in {ClassStatus.RUNNING, ClassStatus.CLOSED}:
-        raise ServiceError(_("A level-up is recorded for a running or closed class."))
-    if enrolment.status != EnrolmentStatus.ENROLLED or enrolment.result != EnrolmentResult.PASSED:
-        raise ServiceError(_("Only a worker who passed can have a level-up recorded."))
-    if enrolment.level_up_certificate_id:
-        raise ServiceError(_("A level-up is already recorded for this enrolment."))
+    refusal = level_up_refusal(training_class, enrolment)
+    if refusal:
+        raise ServiceError(refusal)
     occupation = training_class.course.occupations.order_by("code").first()
     certificate = add_certificate(
         enrolment.worker,

@@ -23,7 +23,7 @@ from talentpool.core.roles import Action, Role
 from talentpool.core.scoping import get_restricted_or_404
 
 from . import services_training as services
-from .choices import AttendanceStatus, ClassMode, ClassStatus, EnrolmentResult, EnrolmentStatus
+from .choices import AttendanceStatus, ClassMode, ClassStatus, EnrolmentStatus
 from .filters_training import CourseFilter, EnrolmentFilter, TrainingClassFilter
 from .forms_training import (
     AttendanceGridForm,
@@ -248,13 +248,15 @@ def class_detail(request: HttpRequest, pk: int) -> HttpResponse:
     require_roles(request, *TRAINING_ROLES)
     user: Any = request.user
     training_class = _class(request, pk)
-    enrolments = (
+    enrolments = list(
         Enrolment.objects.restrict(user, Action.VIEW)
         .filter(training_class=training_class)
         .select_related("worker", "enterprise", "level_up_certificate")
         .annotate(present=present_count())
         .order_by("status", "worker__name_sort", "pk")
     )
+    for enrolment in enrolments:
+        enrolment.level_up_open = user.is_admin and services.level_up_refusal(training_class, enrolment) is None  # type: ignore[attr-defined]
     is_open = training_class.status in services.OPEN_FOR_ENROLMENT
     is_operator = user.role == Role.OPERATOR and bool(user.enterprise_id)
     can_enrol = is_open and (
@@ -278,7 +280,6 @@ def class_detail(request: HttpRequest, pk: int) -> HttpResponse:
             and training_class.ordered_by_id == user.enterprise_id
             and training_class.status == ClassStatus.ORDERED,
             "can_change_sessions": user.is_admin and training_class.status not in services.FINISHED,
-            "passed": EnrolmentResult.PASSED,
             "enrolled": EnrolmentStatus.ENROLLED,
             "section": "training",
         },
