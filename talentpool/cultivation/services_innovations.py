@@ -284,8 +284,22 @@ def submit_innovation(
     return innovation
 
 
+def is_editable_by(innovation: Innovation, actor: User) -> bool:
+    """Admins change an innovation at any stage; its enterprise's operator only while it is just submitted."""
+    return bool(actor.is_admin or innovation.status == InnovationStatus.SUBMITTED)
+
+
+def may_change(innovation: Innovation, actor: User) -> bool:
+    """Whether ``actor`` may edit ``innovation`` now (the pages offer the edit where this holds)."""
+    return bool(
+        may_keep_innovations(actor)
+        and is_editable_by(innovation, actor)
+        and Innovation.objects.restrict(actor, Action.CHANGE).filter(pk=innovation.pk).exists()
+    )
+
+
 def _check_editable(innovation: Innovation, actor: User) -> None:
-    if not actor.is_admin and innovation.status != InnovationStatus.SUBMITTED:
+    if not is_editable_by(innovation, actor):
         raise ServiceError(_("This innovation has been evaluated: only the programme's administrators may change it."))
 
 

@@ -79,18 +79,10 @@ def _innovation(request: HttpRequest, pk: int, action: Action = Action.VIEW) -> 
     return get_restricted_or_404(Innovation.objects.select_related("enterprise"), request.user, action, pk=pk)
 
 
-def _may_change(user: Any, innovation: Innovation) -> bool:
-    return bool(
-        services.may_keep_innovations(user)
-        and (user.is_admin or innovation.status == InnovationStatus.SUBMITTED)
-        and Innovation.objects.restrict(user, Action.CHANGE).filter(pk=innovation.pk).exists()
-    )
-
-
 def innovation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     innovation = _innovation(request, pk)
     user: Any = request.user
-    can_change = _may_change(user, innovation)
+    can_change = services.may_change(innovation, user)
     return render(
         request,
         "cultivation/innovations/detail.html",
@@ -129,7 +121,7 @@ def innovation_edit(request: HttpRequest, pk: int) -> HttpResponse:
     require_roles(request, Role.OPERATOR)
     innovation = _innovation(request, pk, Action.CHANGE)
     user: Any = request.user
-    if not _may_change(user, innovation):
+    if not services.may_change(innovation, user):
         raise Http404
     form = InnovationForm(
         request.POST or None,
