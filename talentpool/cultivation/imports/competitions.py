@@ -33,6 +33,7 @@ from .. import events
 from ..choices import Award
 from ..models import CompetitionEvent, Entry
 from ..services_competitions import sync_proposals
+from .scope import may_import
 
 NOT_FOUND = "未找到该职工或无权限"
 NOT_EMPLOYED = "该职工当前没有在职企业，无法报名参赛"
@@ -246,10 +247,6 @@ class EntryWriter(ImportWriter):
                 {"entries": changes, "via": "import"},
             )
         sync_proposals(sorted(scored), actor=self.actor)
-
-
-def may_import(user: Any) -> bool:
-    return bool(user.is_admin or user.enterprise_id)
 
 
 ENTRIES = ImportKindSpec(

@@ -47,7 +47,7 @@ from ..choices import InnovationKind, InnovationStatus, MemberRole
 from ..models import Innovation, InnovationMember
 from ..services_innovations import MAX_TEAM, snapshot
 from .mentorship import parse_benefit_cell
-from .scope import importable_enterprises, importable_workers
+from .scope import importable_enterprises, importable_workers, may_import
 
 SEPARATORS = re.compile(r"[、,，;；\s]+")
 KIND_LABELS = ["小发明", "小创造", "小革新", "小设计", "小建议"]
@@ -311,10 +311,6 @@ class InnovationWriter(ImportWriter):
         members += [m for p in updated if p.team_changed for m in _members(p)]
         InnovationMember.objects.bulk_create(members, batch_size=BATCH)
         self.advance(len(self.outcome.plans))
-
-
-def may_import(user: Any) -> bool:
-    return bool(user.is_admin or user.enterprise_id)
 
 
 INNOVATIONS = ImportKindSpec(

@@ -41,7 +41,7 @@ from talentpool.rules.mentorship import (
 from ..choices import MentorshipStatus
 from ..models import Mentorship
 from ..services_mentorship import snapshot
-from .scope import importable_workers
+from .scope import importable_workers, may_import
 
 NOT_FOUND = "未找到该职工或无权限"
 NOT_EMPLOYED = "该徒弟当前没有在职企业，无法结对"
@@ -250,10 +250,6 @@ class MentorshipWriter(ImportWriter):
             p.pair.version = F("version") + 1  # type: ignore[assignment]
         Mentorship.objects.bulk_update([p.pair for p in updated], UPDATE_FIELDS, batch_size=BATCH)
         self.advance(len(self.outcome.plans))
-
-
-def may_import(user: Any) -> bool:
-    return bool(user.is_admin or user.enterprise_id)
 
 
 MENTORSHIPS = ImportKindSpec(

@@ -12,6 +12,11 @@ from talentpool.registry.models import Enterprise, Worker
 from talentpool.rules.text import normalise_text
 
 
+def may_import(user: Any) -> bool:
+    """The cultivation imports are for admins and for operators bound to an enterprise."""
+    return bool(user.is_admin or user.enterprise_id)
+
+
 def importable_workers(actor: Any, *, employed_only: bool = True) -> QuerySet[Worker]:
     """An admin names any worker (employed now, unless ``employed_only`` is off); an operator
     their enterprise's current workers; anyone else no one."""

@@ -40,7 +40,7 @@ from talentpool.rules.text import normalise_code
 from ..choices import RecordLevel
 from ..models import Studio, StudioResult
 from ..services_studios import FIRST_YEAR, snapshot
-from .scope import importable_enterprises, importable_workers
+from .scope import importable_enterprises, importable_workers, may_import
 
 NOT_FOUND = "未找到该职工或无权限"
 NOT_THE_ENTERPRISE = "领衔人不是该企业的在职职工"
@@ -213,10 +213,6 @@ class StudioWriter(ImportWriter):
             p.studio.version = F("version") + 1  # type: ignore[assignment]
         Studio.objects.bulk_update([p.studio for p in updated], UPDATE_FIELDS, batch_size=BATCH)
         self.advance(len(self.outcome.plans))
-
-
-def may_import(user: Any) -> bool:
-    return bool(user.is_admin or user.enterprise_id)
 
 
 STUDIOS = ImportKindSpec(
