@@ -25,12 +25,13 @@ from django.utils.translation import gettext as _
 from talentpool.core.audit import diff, record
 from talentpool.core.exceptions import OutOfScope, ServiceError
 from talentpool.core.models import AuditAction, User
-from talentpool.core.roles import Action, Role
+from talentpool.core.roles import Action
 from talentpool.registry.models import Enterprise, Worker
 from talentpool.rules.mentorship import InvalidAmount, parse_yuan
 
 from .choices import InnovationKind, InnovationStatus, MemberRole, RecordLevel
 from .events import INNOVATION_COMMEND, INNOVATION_EVALUATE, INNOVATION_NOT_COMMENDED
+from .keepers import may_keep, nameable_workers
 from .models import Innovation, InnovationMember
 from .versioning import check_version, save_audited
 
@@ -137,21 +138,10 @@ def _check_adoption(innovation: Innovation) -> None:
 # Who keeps which innovation --------------------------------------------------------------------
 
 
-def may_keep_innovations(actor: User) -> bool:
-    """Admins, and operators bound to an enterprise."""
-    return bool(actor.is_admin or (actor.role == Role.OPERATOR and actor.enterprise_id))
+may_keep_innovations = may_keep
 
 
-def team_workers(actor: User, enterprise_id: int | None = None) -> Any:
-    """The workers ``actor`` may name in a team: an admin's are any current worker, an operator's
-    their enterprise's current workers (registry scoping); ``enterprise_id`` narrows them to one
-    enterprise's current workers."""
-    if not may_keep_innovations(actor):
-        return Worker.objects.none()
-    workers = Worker.objects.restrict(actor, Action.CHANGE).filter(current_enterprise__isnull=False)
-    if enterprise_id is not None:
-        workers = workers.filter(current_enterprise_id=enterprise_id)
-    return workers
+team_workers = nameable_workers  # whom a team may name
 
 
 def _check_keeper(actor: User) -> None:

@@ -31,7 +31,7 @@ from django.utils.translation import gettext as _
 from talentpool.core.audit import diff, record
 from talentpool.core.exceptions import OutOfScope, ServiceError
 from talentpool.core.models import AuditAction, User
-from talentpool.core.roles import Action, Role
+from talentpool.core.roles import Action
 from talentpool.core.services import ensure_scope
 from talentpool.registry.models import Worker
 from talentpool.rules.mentorship import (
@@ -47,6 +47,7 @@ from talentpool.rules.mentorship import (
 
 from .choices import MentorshipStatus
 from .events import MENTORSHIP_COMPLETE, MENTORSHIP_END
+from .keepers import may_keep, nameable_workers
 from .models import Mentorship
 from .versioning import check_version, save_audited
 
@@ -108,17 +109,10 @@ def benefit_value(value: Any) -> Decimal:
 # Who may pair whom ------------------------------------------------------------------------
 
 
-def may_keep_pairs(actor: User) -> bool:
-    """Admins, and operators bound to an enterprise."""
-    return bool(actor.is_admin or (actor.role == Role.OPERATOR and actor.enterprise_id))
+may_keep_pairs = may_keep
 
 
-def pairable_workers(actor: User) -> Any:
-    """The workers ``actor`` may choose as master or apprentice: an admin any current worker, an
-    operator their enterprise's current workers (registry scoping), anyone else none."""
-    if not may_keep_pairs(actor):
-        return Worker.objects.none()
-    return Worker.objects.restrict(actor, Action.CHANGE).filter(current_enterprise__isnull=False)
+pairable_workers = nameable_workers  # whom a master or apprentice may be
 
 
 def _check_pairable(actor: User, master: Worker, apprentice: Worker) -> None:

@@ -24,12 +24,13 @@ from django.utils.translation import gettext as _
 from talentpool.core.audit import diff, record
 from talentpool.core.exceptions import OutOfScope, ServiceError
 from talentpool.core.models import AuditAction, User
-from talentpool.core.roles import Action, Role
+from talentpool.core.roles import Action
 from talentpool.registry.models import Enterprise, Worker
 from talentpool.rules.mentorship import InvalidAmount, parse_yuan
 
 from .choices import RecordLevel
 from .events import STUDIO_CLOSE, STUDIO_MEMBER_ADD, STUDIO_MEMBER_REMOVE, STUDIO_REOPEN, STUDIO_RESULT
+from .keepers import may_keep, nameable_workers
 from .models import Studio, StudioMember, StudioResult
 from .versioning import check_version, save_audited
 
@@ -107,21 +108,10 @@ def level_value(level: Any) -> str:
 # Who keeps which studio --------------------------------------------------------------------
 
 
-def may_keep_studios(actor: User) -> bool:
-    """Admins, and operators bound to an enterprise."""
-    return bool(actor.is_admin or (actor.role == Role.OPERATOR and actor.enterprise_id))
+may_keep_studios = may_keep
 
 
-def studio_workers(actor: User, enterprise_id: int | None = None) -> Any:
-    """The current workers ``actor`` may name as a leader or member: an admin's are any current
-    worker, an operator's their enterprise's (registry scoping); ``enterprise_id`` narrows them to
-    one enterprise's current workers."""
-    if not may_keep_studios(actor):
-        return Worker.objects.none()
-    workers = Worker.objects.restrict(actor, Action.CHANGE).filter(current_enterprise__isnull=False)
-    if enterprise_id is not None:
-        workers = workers.filter(current_enterprise_id=enterprise_id)
-    return workers
+studio_workers = nameable_workers  # whom a leader or member may be
 
 
 def _check_keeper(actor: User) -> None:

@@ -7,9 +7,10 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from talentpool.core.roles import Action, Role
 from talentpool.registry.models import Enterprise, Worker
 from talentpool.rules.text import normalise_text
+
+from ..keepers import nameable_workers
 
 
 def may_import(user: Any) -> bool:
@@ -18,14 +19,11 @@ def may_import(user: Any) -> bool:
 
 
 def importable_workers(actor: Any, *, employed_only: bool = True) -> QuerySet[Worker]:
-    """An admin names any worker (employed now, unless ``employed_only`` is off); an operator
-    their enterprise's current workers; anyone else no one."""
-    if actor.is_admin:
-        workers = Worker.objects.all()
-        return workers.filter(current_enterprise__isnull=False) if employed_only else workers
-    if actor.role == Role.OPERATOR and actor.enterprise_id:
-        return Worker.objects.restrict(actor, Action.CHANGE).filter(current_enterprise__isnull=False)
-    return Worker.objects.none()
+    """Whom a row may name: the workers the actor may name in a record (keepers.nameable_workers);
+    an admin's import of pairs (``employed_only`` off) also names workers employed nowhere now."""
+    if actor.is_admin and not employed_only:
+        return Worker.objects.all()
+    return nameable_workers(actor)
 
 
 def importable_enterprises(actor: Any) -> tuple[dict[str, Enterprise], Enterprise | None]:
