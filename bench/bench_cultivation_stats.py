@@ -25,10 +25,7 @@ from __future__ import annotations
 import argparse
 import datetime
 import os
-import shlex
-import subprocess
 import sys
-import tempfile
 import time
 from decimal import Decimal
 from pathlib import Path
@@ -36,54 +33,12 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from bench_import import Database, say  # noqa: E402  (the same throwaway database)
 
 TARGET_MS = 300.0
 DISTRICT_WORKERS = 100_000
-
-
-def say(message: str) -> None:
-    print(f"==> {message}", flush=True)
-
-
-class Database:
-    """The database to bench on: the one ``TALENTPOOL_DATABASE_URL`` names, or a throwaway cluster."""
-
-    def __init__(self, *, sqlite: bool, keep: bool) -> None:
-        self.sqlite, self.keep = sqlite, keep
-        self.pg_dir: str | None = None
-        self.tmp = tempfile.mkdtemp(prefix="talentpool-bench-stats-")
-        self.exports = ""
-
-    def start(self) -> str:
-        if self.sqlite:
-            return f"sqlite:///{self.tmp}/bench.sqlite3"
-        given = os.environ.get("TALENTPOOL_DATABASE_URL", "")
-        if given.startswith(("postgres://", "postgresql://")):
-            return given
-        result = subprocess.run([str(ROOT / "scripts" / "pg-cluster"), "start"], capture_output=True, text=True,
-                                check=False)
-        if result.returncode != 0:
-            sys.stderr.write(result.stderr)
-            raise SystemExit("could not start PostgreSQL (scripts/pg-cluster start failed)")
-        env: dict[str, str] = {}
-        for line in result.stdout.splitlines():
-            parts = shlex.split(line)
-            if len(parts) == 2 and parts[0] == "export" and "=" in parts[1]:
-                key, _, value = parts[1].partition("=")
-                env[key] = value
-        self.pg_dir = env.get("TALENTPOOL_PG_DIR")
-        if not self.pg_dir or "TALENTPOOL_DATABASE_URL" not in env:
-            raise SystemExit(f"unexpected output from scripts/pg-cluster start: {result.stdout!r}")
-        self.exports = result.stdout.strip()
-        return env["TALENTPOOL_DATABASE_URL"]
-
-    def stop(self) -> None:
-        if self.pg_dir and self.keep:
-            say(f"the cluster keeps running; to reuse it:\n{self.exports}")
-        elif self.pg_dir:
-            subprocess.run([str(ROOT / "scripts" / "pg-cluster"), "stop", self.pg_dir], capture_output=True,
-                           check=False)
-        self.pg_dir = None
 
 
 # --- the naive count ----------------------------------------------------------------------------
@@ -225,7 +180,7 @@ def main() -> int:
     parser.add_argument("--keep", action="store_true", help="leave the cluster it started running (to reuse)")
     parser.add_argument("--sqlite", action="store_true", help="a temporary SQLite file instead of PostgreSQL")
     args = parser.parse_args()
-    database = Database(sqlite=args.sqlite, keep=args.keep)
+    database = Database(sqlite=args.sqlite, keep=args.keep, reuse=True)
     try:
         url = database.start()
         return 0 if run(args, url, database.tmp) else 1

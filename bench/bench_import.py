@@ -58,16 +58,22 @@ def say(message: str) -> None:
 
 
 class Database:
-    """A throwaway database: PostgreSQL through scripts/pg-cluster, or a temporary SQLite file."""
+    """A throwaway database: PostgreSQL through scripts/pg-cluster, or a temporary SQLite file.
+    With ``reuse``, the PostgreSQL database ``TALENTPOOL_DATABASE_URL`` names, if it names one;
+    with ``keep``, the cluster started stays up and its exports are printed (to reuse it)."""
 
-    def __init__(self, *, sqlite: bool) -> None:
-        self.sqlite = sqlite
+    def __init__(self, *, sqlite: bool, keep: bool = False, reuse: bool = False) -> None:
+        self.sqlite, self.keep, self.reuse = sqlite, keep, reuse
         self.pg_dir: str | None = None
-        self.tmp = tempfile.mkdtemp(prefix="talentpool-bench-import-")
+        self.exports = ""
+        self.tmp = tempfile.mkdtemp(prefix="talentpool-bench-")
 
     def start(self) -> str:
         if self.sqlite:
             return f"sqlite:///{self.tmp}/bench.sqlite3"
+        given = os.environ.get("TALENTPOOL_DATABASE_URL", "")
+        if self.reuse and given.startswith(("postgres://", "postgresql://")):
+            return given
         script = ROOT / "scripts" / "pg-cluster"
         result = subprocess.run([str(script), "start"], capture_output=True, text=True, check=False)
         if result.returncode != 0:
@@ -82,13 +88,16 @@ class Database:
         self.pg_dir = env.get("TALENTPOOL_PG_DIR")
         if not self.pg_dir or "TALENTPOOL_DATABASE_URL" not in env:
             raise SystemExit(f"unexpected output from scripts/pg-cluster start: {result.stdout!r}")
+        self.exports = result.stdout.strip()
         return env["TALENTPOOL_DATABASE_URL"]
 
     def stop(self) -> None:
-        if self.pg_dir:
+        if self.pg_dir and self.keep:
+            say(f"the cluster keeps running; to reuse it:\n{self.exports}")
+        elif self.pg_dir:
             subprocess.run([str(ROOT / "scripts" / "pg-cluster"), "stop", self.pg_dir], capture_output=True,
                            check=False)
-            self.pg_dir = None
+        self.pg_dir = None
         shutil.rmtree(self.tmp, ignore_errors=True)
 
 
