@@ -50,14 +50,13 @@ def declare_training() -> None:
 
     from . import api_training
     from .imports import training as training_imports
-    from .subnav import TABS, Tab, add_tab
+    from .subnav import Tab, add_tab
 
-    if not any(t.key == "training" for t in TABS):  # ready() may run again (core's plugin-app tests)
-        add_tab(Tab("training", _("Training"), "cultivation:class_list", 10, (Role.LEADER, Role.OPERATOR)))
-        add_tab(Tab("catalogue", _("Course catalogue"), "cultivation:course_list", 11,
-                    (Role.LEADER, Role.OPERATOR, Role.WORKER)))
-        add_tab(Tab("participations", _("Participations"), "cultivation:enrolment_list", 12,
-                    (Role.LEADER, Role.OPERATOR)))
+    add_tab(Tab("training", _("Training"), "cultivation:class_list", 10, (Role.LEADER, Role.OPERATOR)))
+    add_tab(Tab("catalogue", _("Course catalogue"), "cultivation:course_list", 11,
+                (Role.LEADER, Role.OPERATOR, Role.WORKER)))
+    add_tab(Tab("participations", _("Participations"), "cultivation:enrolment_list", 12,
+                (Role.LEADER, Role.OPERATOR)))
     register_api("courses", api_training.CourseViewSet, basename="course")
     register_api("training-classes", api_training.TrainingClassViewSet, basename="training-class")
     register_api("enrolments", api_training.EnrolmentViewSet, basename="enrolment")
@@ -75,13 +74,12 @@ def declare_competitions() -> None:
     from .api_competitions import CompetitionEventViewSet, CompetitionViewSet, EntryViewSet
     from .imports.competitions import ENTRIES
 
-    if not any(t.key == "competitions" for t in subnav.TABS):  # ready() may run again (core's plugin-app tests)
-        subnav.add_tab(subnav.Tab("competitions", _("Competitions"), "cultivation:competition_list", 20,
-                                  (Role.LEADER, Role.OPERATOR)))
-        subnav.add_tab(subnav.Tab("competition_entries", _("Competition entries"),
-                                  "cultivation:competition_entry_list", 21, (Role.LEADER, Role.OPERATOR, Role.WORKER)))
-        subnav.add_tab(subnav.Tab("promotions", _("Promotion proposals"), "cultivation:promotion_list", 22, ()))
-        subnav.add_tab(subnav.Tab("promotion_rules", _("Promotion rules"), "cultivation:promotion_rule_list", 23, ()))
+    subnav.add_tab(subnav.Tab("competitions", _("Competitions"), "cultivation:competition_list", 20,
+                              (Role.LEADER, Role.OPERATOR)))
+    subnav.add_tab(subnav.Tab("competition_entries", _("Competition entries"),
+                              "cultivation:competition_entry_list", 21, (Role.LEADER, Role.OPERATOR, Role.WORKER)))
+    subnav.add_tab(subnav.Tab("promotions", _("Promotion proposals"), "cultivation:promotion_list", 22, ()))
+    subnav.add_tab(subnav.Tab("promotion_rules", _("Promotion rules"), "cultivation:promotion_rule_list", 23, ()))
     register_admin_link(
         AdminLink(key="cultivation.promotion_rules", label=_("Promotion rules"),
                   url_name="cultivation:promotion_rule_list", order=80,
@@ -102,9 +100,8 @@ def declare_innovations() -> None:
     from .api_innovations import InnovationViewSet
     from .imports.innovations import INNOVATIONS
 
-    if not any(t.key == "innovations" for t in subnav.TABS):  # ready() may run again (core's plugin-app tests)
-        subnav.add_tab(subnav.Tab("innovations", _("Innovations (五小)"), "cultivation:innovation_list", 30,
-                                  (Role.LEADER, Role.OPERATOR, Role.WORKER)))
+    subnav.add_tab(subnav.Tab("innovations", _("Innovations (五小)"), "cultivation:innovation_list", 30,
+                              (Role.LEADER, Role.OPERATOR, Role.WORKER)))
     register_api("innovations", InnovationViewSet, basename="innovation")
     register_import_kind(INNOVATIONS)
 
@@ -117,9 +114,8 @@ def declare_mentorship() -> None:
     from .api_mentorship import MentorshipViewSet
     from .imports.mentorship import MENTORSHIPS
 
-    if not any(t.key == "mentorship" for t in subnav.TABS):  # ready() may run again (core's plugin-app tests)
-        subnav.add_tab(subnav.Tab("mentorship", _("Mentorship"), "cultivation:mentorship_list", 40,
-                                  (Role.LEADER, Role.OPERATOR)))
+    subnav.add_tab(subnav.Tab("mentorship", _("Mentorship"), "cultivation:mentorship_list", 40,
+                              (Role.LEADER, Role.OPERATOR)))
     register_api("mentorships", MentorshipViewSet, basename="mentorship")
     register_import_kind(MENTORSHIPS)
 
@@ -133,9 +129,8 @@ def declare_studios() -> None:
     from .api_studios import StudioViewSet
     from .imports.studios import STUDIOS
 
-    if not any(t.key == "studios" for t in subnav.TABS):  # ready() may run again (core's plugin-app tests)
-        subnav.add_tab(subnav.Tab("studios", _("Innovation studios"), "cultivation:studio_list", 50,
-                                  (Role.LEADER, Role.OPERATOR)))
+    subnav.add_tab(subnav.Tab("studios", _("Innovation studios"), "cultivation:studio_list", 50,
+                              (Role.LEADER, Role.OPERATOR)))
     register_api("studios", StudioViewSet, basename="studio")
     register_import_kind(STUDIOS)
 
