@@ -354,6 +354,7 @@ class ClassPlan:
     target: int  # how many to enrol
     example: bool = False  # the example worker's class
     ordered: bool = False  # an order the union has not planned yet (no sessions, no enrolments)
+    running: bool = False  # this year's class in progress: its last session is still to come
 
 
 def make_training(context: DemoContext) -> None:
@@ -390,6 +391,8 @@ def make_training(context: DemoContext) -> None:
         name, _codes, target_level, hours = COURSES[plan.course]
         course = courses[plan.course]
         offsets = sorted(rng.sample(range(1, 36), rng.choice(SESSIONS_PER_CLASS) - 1))
+        if plan.running and (not offsets or plan.start + timedelta(days=offsets[-1]) <= today):
+            offsets = [*offsets[:-1], rng.randrange((today - plan.start).days + 1, 36)]
         days = [plan.start] + [plan.start + timedelta(days=o) for o in offsets]
         end = days[-1]
         status = ClassStatus.ORDERED if plan.ordered else ClassStatus.CLOSED if end < today else \
@@ -556,7 +559,7 @@ def _current_plans(rng: Random, district: District, course_weights: list[tuple[i
     today = district.today
     plans = [
         ClassPlan(_weighted(rng, course_weights), ClassMode.MENU, today - timedelta(days=20), [],
-                  rng.randint(*ENROLMENTS_PER_CLASS[ClassMode.MENU])),
+                  rng.randint(*ENROLMENTS_PER_CLASS[ClassMode.MENU]), running=True),
         ClassPlan(_weighted(rng, course_weights), ClassMode.MENU, today + timedelta(days=16), [],
                   rng.randint(*ENROLMENTS_PER_CLASS[ClassMode.MENU]) // 2),
     ]

@@ -179,3 +179,18 @@ def test_entries_and_attendance_read_back_as_written(district) -> None:  # type:
     assert entry is not None and entry.entered_at.tzinfo is not None
     assert entry.entered_at.date() < entry.event.held_on and entry.score.as_tuple().exponent == -2
     assert set(Attendance.objects.values_list("status", flat=True)) <= set(AttendanceStatus.values)
+
+
+def test_most_certificates_come_from_training_and_the_registry_keeps_the_higher_ones(district) -> None:  # type: ignore[no-untyped-def]
+    # Seed 000: 37,852 people in the district hold a certificate, ~27,800 of them through training.
+    level_ups = set(Enrolment.objects.exclude(level_up_certificate=None).values_list("level_up_certificate_id",
+                                                                                       flat=True))
+    own = Certificate.objects.exclude(pk__in=level_ups)
+    assert 0 < own.count() < 0.2 * Worker.objects.count()
+    holders = set(own.values_list("worker_id", flat=True))
+
+    def share(levels: list[int]) -> float:
+        workers = list(Worker.objects.filter(skill_level__in=levels).values_list("pk", flat=True))
+        return sum(1 for pk in workers if pk in holders) / len(workers)
+
+    assert share([SkillLevel.TECHNICIAN, SkillLevel.SENIOR_TECHNICIAN]) > 3 * share([SkillLevel.INTERMEDIATE])
