@@ -43,6 +43,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
@@ -100,6 +101,18 @@ def _int_array(values: Any, what: str, n: int | None = None) -> IntArray:
     return arr.astype(np.int64)
 
 
+def _floats(values: Any) -> FloatArray | None:
+    """Numbers (int, float, Decimal) as floats; None for anything else (text, booleans, None)."""
+    raw = np.asarray(values)
+    if raw.dtype.kind == "O" and not all(
+        isinstance(v, (int, float, Decimal, np.number)) and not isinstance(v, bool) for v in raw.ravel()
+    ):
+        return None
+    if raw.dtype.kind not in "iufO":
+        return None
+    return raw.astype(np.float64)
+
+
 @dataclass
 class _Inputs:
     merit: FloatArray
@@ -114,7 +127,7 @@ class _Inputs:
 def _validate(
     merit: Any, applied: Any, industry: Any, enterprise: Any, quotas: Any, cap: int | None, groups: Any
 ) -> _Inputs:
-    m = np.asarray(merit, dtype=np.float64) if np.asarray(merit).dtype.kind in "iuf" else None
+    m = _floats(merit)
     if m is None or m.ndim != 1:
         raise ValueError("分数须为一维数值数组")
     if not np.all(np.isfinite(m)):
@@ -143,7 +156,7 @@ def _validate(
 def _weights(weights: Any, tiers: int) -> FloatArray:
     if weights is None:
         return np.ones(tiers)
-    w = np.asarray(weights, dtype=np.float64) if np.asarray(weights).dtype.kind in "iuf" else None
+    w = _floats(weights)
     if w is None or w.ndim != 1 or w.size != tiers:
         raise ValueError(f"层级权重须为 {tiers} 个数值，与层级名额一一对应")
     if not np.all(np.isfinite(w)) or np.any(w <= 0):

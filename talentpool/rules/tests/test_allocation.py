@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import itertools
+from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
@@ -237,6 +238,13 @@ def test_enterprise_cap_counts_all_tiers() -> None:
     assert result.tolist() == [0, 1, -1, 1]
 
 
+def test_decimal_scores_and_allowances() -> None:
+    merit = [Decimal("80.5"), Decimal("80.25"), Decimal("79")]
+    weights = [Decimal("5000.00"), Decimal("3000.00")]
+    result = allocate_tiers(merit, [0, 0, 0], [0] * 3, [0, 1, 2], [1, 1], weights)
+    assert result.tolist() == [0, 1, -1]
+
+
 def test_empty_campaign() -> None:
     result = allocate_tiers([], [], [], [], [1, 2], None, groups=[[]])
     assert result.tolist() == [] and result.dtype.kind == "i"
@@ -319,6 +327,8 @@ def test_no_single_relaxation_suffices() -> None:
         (dict(applied=[0, 0.5]), "申报层级须为整数"),
         (dict(merit=[1, float("nan")]), "分数不能为空值或无穷大"),
         (dict(merit=["a", "b"]), "分数须为一维数值数组"),
+        (dict(merit=[1.0, None]), "分数须为一维数值数组"),
+        (dict(merit=[True, False]), "分数须为一维数值数组"),
         (dict(quotas=[1, -1]), "各层级名额不能为负数"),
         (dict(quotas=[]), "至少需要一个层级"),
         (dict(weights=[1.0]), "层级权重须为 2 个数值，与层级名额一一对应"),
