@@ -10,11 +10,24 @@ from rest_framework import serializers, viewsets
 
 from talentpool.core.api import RestrictedViewSetMixin
 
+from .choices import TitleStatus
 from .filters import TitleFilter
 from .models import Tier, TierAllowance, Title, TitleChange
 
+STATUS_HELP = "One of: " + ", ".join(TitleStatus.values) + " (blank: none, before the conferral)."
+
+
+def status_field() -> serializers.CharField:
+    """A title status as a plain string: the choice set is named once in the schema's text, not as
+    an enum of its own per field (drf-spectacular would name one per field, colliding with the
+    other apps' ``status`` enums)."""
+    return serializers.CharField(read_only=True, help_text=STATUS_HELP)
+
 
 class TitleChangeSerializer(serializers.ModelSerializer):
+    from_status = status_field()
+    to_status = status_field()
+
     class Meta:
         model = TitleChange
         fields = ["from_status", "to_status", "at", "reason"]
@@ -24,6 +37,7 @@ class TitleSerializer(serializers.ModelSerializer):
     worker_name = serializers.CharField(source="worker.name", read_only=True)
     tier_code = serializers.CharField(source="tier.code", read_only=True)
     tier_name = serializers.CharField(source="tier.name", read_only=True)
+    status = status_field()
     changes = TitleChangeSerializer(many=True, read_only=True)
 
     class Meta:
