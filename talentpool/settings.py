@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "talentpool.registry",
     "talentpool.cultivation",
     "talentpool.titles",
+    "talentpool.selection",
 ]
 
 MIDDLEWARE = [

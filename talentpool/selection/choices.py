@@ -1,0 +1,32 @@
+"""Choices of the selection app (SPEC.md §3.2)."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Stage(models.TextChoices):
+    DRAFT = "draft", _("Drafting")  # 草拟
+    NOMINATING = "nominating", _("Nominating")  # 推荐
+    QUALIFICATION = "qualification", _("Qualification review")  # 资格审查
+    EXPERT_REVIEW = "expert_review", _("Expert review")  # 专家评审
+    RANKING = "ranking", _("Ranking")  # 拟定
+    NOTICE = "notice", _("Public notice")  # 公示
+    NAMED = "named", _("Named")  # 命名
+
+
+#: The stages in the order a campaign moves through them.
+STAGES: tuple[str, ...] = tuple(Stage.values)
+
+
+class NominationStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")  # 草稿: the operator is still writing it
+    SUBMITTED = "submitted", _("Submitted")  # 已提交: in the campaign from here on
+    WITHDRAWN = "withdrawn", _("Withdrawn")  # 已撤回
+
+
+class Eligibility(models.TextChoices):
+    PENDING = "pending", _("Not reviewed")  # 待审查
+    ELIGIBLE = "eligible", _("Eligible")  # 符合
+    INELIGIBLE = "ineligible", _("Not eligible")  # 不符合

@@ -1,0 +1,247 @@
+"""The annual selection campaign (年度选树, SPEC.md §3.2): a campaign per programme year with its
+configuration (tiers and quotas, eligibility rules, scoring criteria, objective points), the
+nominations enterprises put forward, their attachments and the qualification review's results.
+
+Configuration is data: a campaign copies last year's on request (services.create_campaign).
+State changes go through ``services`` and ``services_nomination``; titles are conferred through
+the titles app's services, never written here."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from talentpool.registry.models import Enterprise, Worker
+from talentpool.titles.models import Tier, Title
+
+from .attachments import attachment_storage
+from .choices import Eligibility, NominationStatus, Stage
+from .querysets import CampaignPartQuerySet, CampaignQuerySet, NominationPartQuerySet, NominationQuerySet
+
+
+class Campaign(models.Model):
+    year = models.PositiveSmallIntegerField(_("year"), unique=True)
+    name = models.CharField(_("campaign name"), max_length=100)
+    stage = models.CharField(_("stage"), max_length=16, choices=Stage.choices, default=Stage.DRAFT)
+    nomination_deadline = models.DateTimeField(_("nomination deadline"), null=True, blank=True)
+    nominations_per_enterprise = models.PositiveSmallIntegerField(_("nominations per enterprise"), default=5)
+    experts_per_nomination = models.PositiveSmallIntegerField(_("experts per nomination"), default=3)
+    notice_days = models.PositiveSmallIntegerField(_("notice length (working days)"), default=5)
+    reference_date = models.DateField(
+        _("reference date"), null=True, blank=True,
+        help_text=_("The day eligibility is judged on (years of service, years before retirement)."),
+    )
+    blind_review = models.BooleanField(_("blind review"), default=False)
+    experts_see_each_other = models.BooleanField(_("experts see each other's scores"), default=False)
+    min_scores_for_normalisation = models.PositiveSmallIntegerField(_("scores before normalising"), default=5)
+    expert_weight = models.DecimalField(_("expert score weight"), max_digits=5, decimal_places=3,
+                                        default=Decimal("0.7"))
+    enterprise_cap = models.PositiveSmallIntegerField(_("places per enterprise"), null=True, blank=True)
+    frontline_bonus = models.DecimalField(_("front-line bonus"), max_digits=6, decimal_places=2, default=Decimal(0))
+    non_public_bonus = models.DecimalField(_("non-public-sector bonus"), max_digits=6, decimal_places=2,
+                                           default=Decimal(0))
+    objective_rules = models.JSONField(_("objective points"), default=list, blank=True)
+    notice_text = models.TextField(_("campaign notice"), blank=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+
+    objects = CampaignQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("campaign")
+        verbose_name_plural = _("campaigns")
+        ordering = ["-year"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("selection:campaign", args=[self.year])
+
+    @property
+    def judged_on(self):  # type: ignore[no-untyped-def]
+        """The eligibility reference day: the configured one, else the deadline's day, else today."""
+        if self.reference_date:
+            return self.reference_date
+        if self.nomination_deadline:
+            return timezone.localdate(self.nomination_deadline)
+        return timezone.localdate()
+
+    def deadline_passed(self, now=None) -> bool:  # type: ignore[no-untyped-def]
+        return self.nomination_deadline is not None and (now or timezone.now()) >= self.nomination_deadline
+
+
+class CampaignTier(models.Model):
+    """A tier as this campaign names it: its quota, the allowance it carries and its eligibility
+    rules (``[{"key": …, "params": {…}}, …]``, rules.eligibility)."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="tiers")
+    tier = models.ForeignKey(Tier, verbose_name=_("tier"), on_delete=models.PROTECT, related_name="+")
+    quota = models.PositiveIntegerField(_("quota"))
+    annual_allowance = models.DecimalField(_("annual allowance (yuan)"), max_digits=10, decimal_places=2)
+    eligibility_rules = models.JSONField(_("eligibility rules"), default=list, blank=True)
+
+    objects = CampaignPartQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("campaign tier")
+        verbose_name_plural = _("campaign tiers")
+        ordering = ["campaign", "tier__order"]
+        constraints = [models.UniqueConstraint(fields=["campaign", "tier"], name="selection_one_row_per_tier")]
+
+    def __str__(self) -> str:
+        return f"{self.campaign} · {self.tier}"
+
+
+class Criterion(models.Model):
+    """A scoring criterion of the expert review (工作业绩, 技能水平, 爱岗敬业 …)."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="criteria")
+    name = models.CharField(_("criterion"), max_length=50)
+    description = models.CharField(_("description"), max_length=200, blank=True)
+    max_score = models.DecimalField(_("maximum score"), max_digits=6, decimal_places=2)
+    weight = models.DecimalField(_("weight"), max_digits=5, decimal_places=3, default=Decimal(1))
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    objects = CampaignPartQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("scoring criterion")
+        verbose_name_plural = _("scoring criteria")
+        ordering = ["campaign", "order", "pk"]
+        constraints = [models.UniqueConstraint(fields=["campaign", "name"], name="selection_criterion_name")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class StageChange(models.Model):
+    """The campaign's stage history: who moved it, when, and why (append-only)."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="stage_changes")
+    from_stage = models.CharField(_("from"), max_length=16, choices=Stage.choices)
+    to_stage = models.CharField(_("to"), max_length=16, choices=Stage.choices)
+    at = models.DateTimeField(_("at"), default=timezone.now)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.PROTECT,
+                           related_name="+")
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    objects = CampaignPartQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("stage change")
+        verbose_name_plural = _("stage changes")
+        ordering = ["campaign", "at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_from_stage_display()} → {self.get_to_stage_display()}"
+
+
+class Nomination(models.Model):
+    """A worker put forward for a tier in a campaign (推荐). ``enterprise`` is the nominating one
+    (the worker's at the time); ``title`` the title the naming conferred."""
+
+    campaign = models.ForeignKey(Campaign, verbose_name=_("campaign"), on_delete=models.PROTECT,
+                                 related_name="nominations")
+    worker = models.ForeignKey(Worker, verbose_name=_("worker"), on_delete=models.PROTECT, related_name="nominations")
+    tier = models.ForeignKey(Tier, verbose_name=_("tier applied for"), on_delete=models.PROTECT, related_name="+")
+    enterprise = models.ForeignKey(Enterprise, verbose_name=_("nominating enterprise"), on_delete=models.PROTECT,
+                                   related_name="nominations")
+    statement = models.TextField(_("statement of achievements"), blank=True)
+    consent = models.BooleanField(_("consents to publication"), default=False)
+    consent_recorded_at = models.DateTimeField(_("consent recorded at"), null=True, blank=True, editable=False)
+    status = models.CharField(_("status"), max_length=16, choices=NominationStatus.choices,
+                              default=NominationStatus.DRAFT)
+    eligibility = models.CharField(_("qualification"), max_length=16, choices=Eligibility.choices,
+                                   default=Eligibility.PENDING)
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True, editable=False)
+    withdrawn_reason = models.CharField(_("reason for withdrawal"), max_length=200, blank=True)
+    title = models.OneToOneField(Title, verbose_name=_("title"), null=True, blank=True, on_delete=models.PROTECT,
+                                 related_name="nomination", editable=False)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("created by"), null=True,
+                                   on_delete=models.SET_NULL, related_name="+", editable=False)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+
+    objects = NominationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("nomination")
+        verbose_name_plural = _("nominations")
+        ordering = ["campaign", "tier__order", "enterprise__name", "worker__name_sort", "pk"]
+        constraints = [
+            # One nomination per worker per campaign (a withdrawn one may be followed by another).
+            models.UniqueConstraint(fields=["campaign", "worker"], condition=~Q(status="withdrawn"),
+                                    name="selection_one_nomination_per_worker"),
+        ]
+        indexes = [models.Index(fields=["campaign", "enterprise", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.worker} · {self.tier}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("selection:nomination", args=[self.pk])
+
+
+class Attachment(models.Model):
+    """A file attached to a nomination (事迹材料, certificates, photos), kept outside the web root
+    and served only to those who may see the nomination."""
+
+    nomination = models.ForeignKey(Nomination, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(_("file"), max_length=200, storage=attachment_storage)
+    name = models.CharField(_("file name"), max_length=150)
+    size = models.PositiveIntegerField(_("size (bytes)"))
+    content_type = models.CharField(_("type"), max_length=100)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(_("uploaded at"), default=timezone.now)
+
+    objects = NominationPartQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        ordering = ["nomination", "uploaded_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class EligibilityResult(models.Model):
+    """One rule's outcome for one nomination (rules.eligibility), and an admin's override of it
+    with the written reason."""
+
+    nomination = models.ForeignKey(Nomination, on_delete=models.CASCADE, related_name="eligibility_results")
+    key = models.CharField(_("rule"), max_length=32)
+    label = models.CharField(_("condition"), max_length=50)
+    order = models.PositiveSmallIntegerField(default=0)
+    passed = models.BooleanField(_("passed"))
+    reason = models.CharField(_("reason"), max_length=200)
+    checked_at = models.DateTimeField(_("checked at"), default=timezone.now)
+    override = models.BooleanField(_("overridden to"), null=True, blank=True)
+    override_reason = models.CharField(_("reason for the override"), max_length=300, blank=True)
+    overridden_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                      related_name="+")
+    overridden_at = models.DateTimeField(null=True, blank=True)
+
+    objects = NominationPartQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("eligibility result")
+        verbose_name_plural = _("eligibility results")
+        ordering = ["nomination", "order", "pk"]
+        constraints = [models.UniqueConstraint(fields=["nomination", "key"], name="selection_one_result_per_rule")]
+
+    def __str__(self) -> str:
+        return f"{self.label}: {self.reason}"
+
+    @property
+    def effective(self) -> bool:
+        return self.passed if self.override is None else self.override

@@ -1,0 +1,62 @@
+"""Scoping of the selection records (core.scoping).
+
+- Campaigns: everyone signed in but workers reads them (operators need the notice and rules);
+  admins keep them.
+- Nominations (and their attachments and eligibility results): admins act on all; leaders read
+  all; an operator reads and acts on their own enterprise's nominations (the services decide which
+  actions the stage allows); nobody else sees any.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from talentpool.core.roles import Action, Role
+from talentpool.core.scoping import RestrictedQuerySet
+
+if TYPE_CHECKING:
+    from talentpool.core.models import User
+
+READ_ONLY = {Action.VIEW, Action.EXPORT}
+
+
+class CampaignQuerySet(RestrictedQuerySet):
+    def scope(self, user: User, action: Action) -> RestrictedQuerySet:
+        if user.is_admin:
+            return self.all()
+        if action == Action.VIEW and user.role in (Role.LEADER, Role.OPERATOR):
+            return self.exclude(stage="draft")
+        return self.none()
+
+
+class CampaignPartQuerySet(CampaignQuerySet):
+    """A campaign's configuration rows (tiers, criteria, stage history) follow the campaign."""
+
+    def scope(self, user: User, action: Action) -> RestrictedQuerySet:
+        if user.is_admin:
+            return self.all()
+        if action == Action.VIEW and user.role in (Role.LEADER, Role.OPERATOR):
+            return self.exclude(campaign__stage="draft")
+        return self.none()
+
+
+class NominationQuerySet(RestrictedQuerySet):
+    """``nomination_path``: the lookup from the row to its nomination (``""`` on Nomination)."""
+
+    nomination_path = ""
+
+    def _path(self, suffix: str) -> str:
+        return f"{self.nomination_path}__{suffix}" if self.nomination_path else suffix
+
+    def scope(self, user: User, action: Action) -> RestrictedQuerySet:
+        if user.is_admin:
+            return self.all()
+        if user.role == Role.LEADER and action in READ_ONLY:
+            return self.all()
+        if user.role == Role.OPERATOR and user.enterprise_id:
+            return self.filter(**{self._path("enterprise_id"): user.enterprise_id})
+        return self.none()
+
+
+class NominationPartQuerySet(NominationQuerySet):
+    nomination_path = "nomination"
