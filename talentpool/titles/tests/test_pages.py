@@ -170,7 +170,7 @@ def test_the_tiers_page_and_setting_an_allowance(as_admin, titles, craftsman):  
     page = as_admin.get("/titles/tiers/").content.decode()
     row = page[page.index('data-testid="tier-craftsman">') + 29:]
     row = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", row[: row.index("</tr>")])).strip()
-    assert row.startswith("1 南浔工匠 craftsman 100 是 1 1 自 2018 年起: 5,000.00")
+    assert row.startswith("1 南浔工匠 craftsman 100 是 1 1 自 2018 年起 5,000.00")
     response = as_admin.post("/titles/tiers/allowance/", {"tier": craftsman.pk, "from_year": 2027, "amount": "6000"})
     assert response.status_code == 302
     assert services.allowance_in(craftsman, 2027) == 6000
