@@ -17,10 +17,12 @@ experts; the result is then proved optimal for the whole problem by LP duality (
 from a shortest-path computation, then every excluded pair checked against them), and any pair
 that fails the check joins the network, which is solved again; the full network is the last resort.
 
-Exactness: affinities are scaled so that the largest ``|affinity|`` becomes 2**40 and rounded to
-integers; the result is the exact optimum of those integers, so its total affinity is within
-``items × per_item × max|affinity| / 2**40`` of the float optimum (a relative 1e-9 on the sizes
-the campaign has) and ties closer than that are broken as the integers fall.
+Exactness: affinities are scaled so that the largest ``|affinity|`` becomes S = 2**40 (less on a
+network of over a million pairs, so that OR-Tools' cost scaling stays inside int64: S = 2**60 /
+(items × (experts + 1))) and rounded to integers; the result is the exact optimum of those
+integers, so its total affinity is within ``items × per_item × max|affinity| / S`` of the float
+optimum (below 1e-9 of the total on the sizes a campaign has), and affinities closer than
+``max|affinity| / S`` count as equal.
 
 Determinism: equal inputs give equal outputs (every step is a deterministic function of the
 input). Each returned row lists its experts by descending affinity, then ascending index.
@@ -43,7 +45,7 @@ from talentpool.rules.solving import Infeasible
 
 __all__ = ["Infeasible", "assign_reviewers"]
 
-PROFIT_SCALE = 2**40  # the largest |affinity| becomes this integer
+PROFIT_SCALE = 2**40  # the largest |affinity| becomes this integer (at most)
 SHORTLIST_EXTRA = 8  # the first network keeps each item's per_item + max(per_item, 8) best experts
 MAX_ROUNDS = 6  # rounds of adding the pairs that fail the optimality check before the full network
 LISTED = 20  # at most this many items or experts are named in one message
@@ -153,9 +155,11 @@ def _int_per_expert(value: Any, m: int, name: str, *, scalar: bool = True) -> In
 
 
 def _profits(a: NDArray[np.float64], ok: BoolArray) -> IntArray:
-    """The affinities as integers, the largest |affinity| scaled to PROFIT_SCALE; 0 where not allowed."""
+    """The affinities as integers, the largest |affinity| scaled to PROFIT_SCALE or, on a large
+    network, to what keeps OR-Tools' costs × nodes inside int64; 0 where not allowed."""
     top = float(np.abs(a[ok]).max()) if ok.any() else 0.0
-    scale = PROFIT_SCALE / top if top > 0 else 1.0
+    bound = min(PROFIT_SCALE, 2**60 // (a.shape[0] * (a.shape[1] + 1) + 2))
+    scale = bound / top if top > 0 else 1.0
     return np.rint(np.where(ok, a, 0.0) * scale).astype(np.int64)
 
 

@@ -392,3 +392,11 @@ def test_bad_input(affinity, allowed, per_item, capacity, group, message):
     with pytest.raises(ValueError, match=re.escape(message)) as caught:
         assign_reviewers(affinity, allowed, per_item, capacity, expert_group=group)
     assert not isinstance(caught.value, Infeasible)
+
+
+def test_profit_scale_keeps_the_flow_costs_inside_int64():
+    small = assignment._profits(np.array([[0.5, -2.0]]), np.ones((1, 2), dtype=bool))
+    assert small.tolist() == [[2**38, -(2**40)]]
+    big = assignment._profits(np.ones((2_000, 1_000)), np.ones((2_000, 1_000), dtype=bool))
+    assert int(big.max()) == 2**60 // (2_000 * 1_001 + 2)
+    assert int(big.max()) * (2_000 * 1_001 + 2) < 2**63
