@@ -10,7 +10,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.functional import Promise
 
-from .registry import menu_for
+from .registry import menu_for, start_notices_for
 
 
 @dataclass(frozen=True)
@@ -32,4 +32,5 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         active = not active_seen and bool(view_name) and item.matches(view_name)
         active_seen = active_seen or active
         items.append(NavItem(item.key, item.label, reverse(item.url_name), active))
-    return {"nav_items": items}  # the district's and programme's names: core.programme.programme
+    # the district's and programme's names: core.programme.programme
+    return {"nav_items": items, "start_notices": start_notices_for(request, view_name)}

@@ -172,6 +172,41 @@ def start_page_for(user: Any) -> str | None:
     return min(pages, key=lambda p: p.priority).url_name if pages else None
 
 
+@dataclass(frozen=True)
+class StartNotice:
+    """A notice an app shows at the top of a role's start page (the campaign's 通知公告 on every
+    operator's). ``context(request)`` returns the template's context, or None when there is
+    nothing to show; it runs only on the start page, so keep it to a query or two."""
+
+    key: str
+    roles: tuple[str, ...]
+    template_name: str
+    context: Callable[[Any], dict[str, Any] | None]
+    order: int = 100
+
+
+_start_notices: dict[str, StartNotice] = {}
+
+
+def register_start_notice(notice: StartNotice) -> None:
+    _start_notices[notice.key] = notice
+
+
+def start_notices_for(request: Any, view_name: str) -> list[tuple[str, dict[str, Any]]]:
+    """(template, context) of the notices to show when ``view_name`` is the user's start page."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated or view_name != start_page_for(user):
+        return []
+    roles = user_roles(user)
+    shown = []
+    for notice in sorted(_start_notices.values(), key=lambda n: (n.order, n.key)):
+        if roles.intersection(notice.roles):
+            context = notice.context(request)
+            if context is not None:
+                shown.append((notice.template_name, context))
+    return shown
+
+
 # Pages ----------------------------------------------------------------------------------------
 
 

@@ -25,3 +25,37 @@ def declare_all() -> None:
             active_for=("selection:",),
         ),
     )
+    declare_start_notice()
+
+
+def start_notice(request):  # type: ignore[no-untyped-def]
+    """The open campaign's notice (通知公告) on operators' and admins' start pages, while it takes
+    nominations: rules, quotas, the deadline with a countdown, and how far the nominations are."""
+    from django.db.models import Count
+
+    from .choices import NominationStatus, Stage
+    from .models import Campaign, Nomination
+
+    campaign = Campaign.objects.filter(stage=Stage.NOMINATING).order_by("-year").first()
+    if campaign is None:
+        return None
+    user = request.user
+    context = {"campaign": campaign, "tiers": list(campaign.tiers.select_related("tier").order_by("tier__order"))}
+    if user.is_admin:
+        from talentpool.registry.models import Enterprise
+
+        submitted = Nomination.objects.filter(campaign=campaign, status=NominationStatus.SUBMITTED).values("enterprise")
+        context["silent_count"] = Enterprise.objects.exclude(pk__in=submitted).count()
+    else:
+        counts = dict(Nomination.objects.filter(campaign=campaign, enterprise_id=user.enterprise_id)
+                      .exclude(status=NominationStatus.WITHDRAWN).values_list("status").annotate(n=Count("pk")))
+        context["drafts"] = counts.get(NominationStatus.DRAFT, 0)
+        context["submitted"] = counts.get(NominationStatus.SUBMITTED, 0)
+    return context
+
+
+def declare_start_notice() -> None:
+    from talentpool.core.registry import StartNotice, register_start_notice
+
+    register_start_notice(StartNotice("selection.campaign", (Role.ADMIN, Role.OPERATOR),
+                                      "selection/_start_notice.html", start_notice, order=10))
