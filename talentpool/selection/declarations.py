@@ -11,10 +11,11 @@ from talentpool.core.roles import Role
 def declare_all() -> None:
     from talentpool.core.registry import MenuItem, register_audit_events, register_menu, register_urls
 
-    from . import events
+    from . import events, imports
 
     register_urls("selection/", "talentpool.selection.urls")
     register_audit_events(events.EVENTS)
+    imports.register()  # the nominations' Excel import (推荐)
     register_menu(
         MenuItem(
             key="selection",
@@ -26,11 +27,15 @@ def declare_all() -> None:
         ),
     )
     declare_start_notice()
+    from . import demo
+
+    demo.declare_demo_steps()
 
 
 def start_notice(request):  # type: ignore[no-untyped-def]
-    """The open campaign's notice (通知公告) on operators' and admins' start pages, while it takes
-    nominations: rules, quotas, the deadline with a countdown, and how far the nominations are."""
+    """The open campaign's notice (通知公告) on operators' start pages while it takes nominations:
+    rules, quotas, the deadline with a countdown, and how far their enterprise is. (Admins follow
+    the nominations on the campaign's stage board, with the enterprises that have not nominated.)"""
     from django.db.models import Count
 
     from .choices import NominationStatus, Stage
@@ -41,21 +46,15 @@ def start_notice(request):  # type: ignore[no-untyped-def]
         return None
     user = request.user
     context = {"campaign": campaign, "tiers": list(campaign.tiers.select_related("tier").order_by("tier__order"))}
-    if user.is_admin:
-        from talentpool.registry.models import Enterprise
-
-        submitted = Nomination.objects.filter(campaign=campaign, status=NominationStatus.SUBMITTED).values("enterprise")
-        context["silent_count"] = Enterprise.objects.exclude(pk__in=submitted).count()
-    else:
-        counts = dict(Nomination.objects.filter(campaign=campaign, enterprise_id=user.enterprise_id)
-                      .exclude(status=NominationStatus.WITHDRAWN).values_list("status").annotate(n=Count("pk")))
-        context["drafts"] = counts.get(NominationStatus.DRAFT, 0)
-        context["submitted"] = counts.get(NominationStatus.SUBMITTED, 0)
+    counts = dict(Nomination.objects.filter(campaign=campaign, enterprise_id=user.enterprise_id)
+                  .exclude(status=NominationStatus.WITHDRAWN).values_list("status").annotate(n=Count("pk")))
+    context["drafts"] = counts.get(NominationStatus.DRAFT, 0)
+    context["submitted"] = counts.get(NominationStatus.SUBMITTED, 0)
     return context
 
 
 def declare_start_notice() -> None:
     from talentpool.core.registry import StartNotice, register_start_notice
 
-    register_start_notice(StartNotice("selection.campaign", (Role.ADMIN, Role.OPERATOR),
+    register_start_notice(StartNotice("selection.campaign", (Role.OPERATOR,),
                                       "selection/_start_notice.html", start_notice, order=10))

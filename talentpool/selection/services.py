@@ -84,6 +84,18 @@ def default_name(year: int) -> str:
         "year": year, "district": programme.current().district_name}
 
 
+def configure_defaults(campaign: Campaign) -> None:
+    """The programme's default tiers (every tier in use, its default quota and allowance, the
+    eligibility defaults of its rank) and criteria (a 100-point form) for a new campaign."""
+    CampaignTier.objects.bulk_create(
+        CampaignTier(campaign=campaign, tier=tier, quota=tier.default_quota, annual_allowance=tier.annual_allowance,
+                     eligibility_rules=eligibility_rules_data(tier.order))
+        for tier in Tier.objects.filter(is_active=True).order_by("order"))
+    Criterion.objects.bulk_create(
+        Criterion(campaign=campaign, name=n, description=d, max_score=Decimal(m), order=i)
+        for i, (n, d, m) in enumerate(DEFAULT_CRITERIA, start=1))
+
+
 @transaction.atomic
 def create_campaign(actor: User, year: int, *, copy_previous: bool = True, name: str = "") -> Campaign:
     """A new campaign in draft for ``year``. With ``copy_previous`` its configuration (settings,
@@ -115,13 +127,7 @@ def create_campaign(actor: User, year: int, *, copy_previous: bool = True, name:
             Criterion(campaign=campaign, name=c.name, description=c.description, max_score=c.max_score,
                       weight=c.weight, order=c.order) for c in previous.criteria.all())
     else:
-        CampaignTier.objects.bulk_create(
-            CampaignTier(campaign=campaign, tier=tier, quota=tier.default_quota, annual_allowance=tier.annual_allowance,
-                         eligibility_rules=eligibility_rules_data(tier.order))
-            for tier in Tier.objects.filter(is_active=True).order_by("order"))
-        Criterion.objects.bulk_create(
-            Criterion(campaign=campaign, name=n, description=d, max_score=Decimal(m), order=i)
-            for i, (n, d, m) in enumerate(DEFAULT_CRITERIA, start=1))
+        configure_defaults(campaign)
     record(actor, "selection.campaign.create", campaign, object_repr=campaign.name,
            changes={"year": year, "copied_from": previous.year if previous else None})
     return campaign

@@ -16,9 +16,21 @@ from talentpool.registry.tests.factories import WorkerFactory
 from talentpool.titles import services
 from talentpool.titles.models import Tier, Title
 
-# transaction=True: each thread has its own connection and must see the committed rows;
-# serialized_rollback: the seeded tiers are back for the tests that follow
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+# transaction=True: each thread has its own connection and must see the committed rows. The
+# seeded tiers are loaded again by their migrations' functions (``seeded``): a transactional test
+# before these flushed them (serialized_rollback collides with the content types the flush's
+# post_migrate recreates, as browser_tests.conftest.classification explains).
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture(autouse=True)
+def seeded(transactional_db: None) -> None:
+    from importlib import import_module
+
+    from django.apps import apps
+
+    import_module("talentpool.core.migrations.0009_sysadmin").seed_programme(apps, None)
+    import_module("talentpool.titles.migrations.0002_seed_tiers").seed(apps, None)
 
 
 def _postgresql_only() -> None:
