@@ -16,8 +16,12 @@ import statistics
 from collections import defaultdict
 from collections.abc import Hashable, Mapping
 from dataclasses import dataclass
+from typing import TypeVar
 
 __all__ = ["ExpertNote", "Normalised", "Summary", "normalise", "summarise"]
+
+ExpertT = TypeVar("ExpertT", bound=Hashable)
+ItemT = TypeVar("ItemT", bound=Hashable)  # a nomination
 
 
 @dataclass(frozen=True)
@@ -46,8 +50,8 @@ class Summary:
 
 
 def normalise(
-    scores: Mapping[tuple[Hashable, Hashable], float], *, low: float, high: float, min_count: int,
-) -> tuple[dict[tuple[Hashable, Hashable], Normalised], dict[Hashable, ExpertNote]]:
+    scores: Mapping[tuple[ExpertT, ItemT], float], *, low: float, high: float, min_count: int,
+) -> tuple[dict[tuple[ExpertT, ItemT], Normalised], dict[ExpertT, ExpertNote]]:
     """``scores`` maps (expert, nomination) → the expert's total raw score for it. Returns the
     normalised score per key and a note per expert."""
     if low > high:
@@ -57,13 +61,13 @@ def normalise(
     for key, value in scores.items():
         if not math.isfinite(value) or not low <= value <= high:
             raise ValueError(f"分数 {value} 超出 {low}–{high} 的范围：{key}")
-    by_expert: dict[Hashable, list[float]] = defaultdict(list)
+    by_expert: dict[ExpertT, list[float]] = defaultdict(list)
     for (expert, _item), value in scores.items():
         by_expert[expert].append(value)
     values = list(scores.values())
     pooled_mean = statistics.fmean(values) if values else 0.0
     pooled_sd = statistics.pstdev(values) if len(values) > 1 else 0.0
-    notes: dict[Hashable, ExpertNote] = {}
+    notes: dict[ExpertT, ExpertNote] = {}
     for expert, own in by_expert.items():
         mean = statistics.fmean(own)
         sd = statistics.pstdev(own) if len(own) > 1 else 0.0
@@ -85,9 +89,9 @@ def normalise(
     return result, notes
 
 
-def summarise(normalised: Mapping[tuple[Hashable, Hashable], Normalised]) -> dict[Hashable, Summary]:
+def summarise(normalised: Mapping[tuple[ExpertT, ItemT], Normalised]) -> dict[ItemT, Summary]:
     """Per nomination: how many scores, and the mean and median of the raw and normalised ones."""
-    by_item: dict[Hashable, list[Normalised]] = defaultdict(list)
+    by_item: dict[ItemT, list[Normalised]] = defaultdict(list)
     for (_expert, item), value in normalised.items():
         by_item[item].append(value)
     return {

@@ -195,7 +195,7 @@ def update_campaign(actor: User, campaign: Campaign, data: dict[str, Any], *,
         frozen = FROZEN_FROM.get(field)
         if frozen and _reached(locked, frozen) and locked.stage != Stage.DRAFT:
             raise ServiceError(_("%(field)s can no longer change: the campaign has reached %(stage)s.") % {
-                "field": Campaign._meta.get_field(field).verbose_name, "stage": Stage(frozen).label})
+                "field": getattr(Campaign._meta.get_field(field), "verbose_name", field), "stage": Stage(frozen).label})
         changes[field] = [_jsonable(getattr(locked, field)), _jsonable(value)]
         setattr(locked, field, value)
     if locked.expert_weight is not None and locked.expert_weight < 0:
