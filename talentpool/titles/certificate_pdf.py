@@ -3,9 +3,11 @@ verification URL and the signed token printed small (talentpool.titles.verificat
 
 Plain data in, bytes or files out: nothing here reads a model, so naming, a background job or a
 script can print certificates alike. The typst compiler is built once per process (loading the
-CJK fonts is most of a fresh compile's ~70 ms) and reused for every certificate (~5 ms each).
-Values reach the template through ``sys.inputs`` as JSON, never as typst source, so user text
-cannot inject markup.
+CJK fonts is most of a fresh compile's 80–120 ms here) and reused for every certificate (≈ 9 ms
+each, QR code included); a large batch is shared between the machine's cores. Values reach the
+template through ``sys.inputs`` as JSON, never as typst source, so user text cannot inject
+markup. The fonts are the Noto CJK folder that scripts/install installs (fonts-noto-cjk) and
+typst's own DejaVu Sans Mono, never the system's others.
 """
 
 from __future__ import annotations
@@ -49,6 +51,7 @@ TEMPLATE = Path(__file__).resolve().parent / "templates" / "titles" / "certifica
 FONT_DIRS: tuple[Path, ...] = (Path("/usr/share/fonts/opentype/noto"),)
 DEFAULT_ISSUER = "南浔区总工会"
 DEFAULT_PROGRAMME = "南浔区“千名技能人才”培育选树"
+_FONT_FAMILIES = ("Noto Serif CJK SC", "DejaVu Sans Mono")  # what the template sets
 _CHUNK = 25  # certificates per task when a batch is shared between processes
 _PARALLEL_FROM = 100  # certificates: below, starting processes costs more than it saves
 _TOKEN_LINE = 75  # characters of the printed token per line (it is printed in groups; see verify_payload)
@@ -401,6 +404,12 @@ class _Renderer:
                 include_embedded_fonts=True,  # DejaVu Sans Mono, for the token
                 font_paths=[str(path) for path in FONT_DIRS],
             )
+            missing = set(_FONT_FAMILIES) - set(fonts.families())
+            if missing:  # typst would print boxes for every Chinese character, and only warn
+                folders = "、".join(str(path) for path in FONT_DIRS)
+                raise RuntimeError(
+                    f"证书字体缺失：{'、'.join(sorted(missing))} 不在 {folders} 中（请安装 fonts-noto-cjk）"
+                )
             self._compiler = typst.Compiler(
                 str(TEMPLATE), root=str(TEMPLATE.parent), font_paths=fonts, ignore_system_fonts=True
             )
@@ -408,6 +417,8 @@ class _Renderer:
         return self._compiler
 
     def render(self, data: CertificateData) -> bytes:
+        """Raises ``RuntimeError`` when the fonts are missing, ``typst.TypstError`` when the
+        template fails."""
         inputs = certificate_inputs(data)
         with self._lock:
             pdf = self._get().compile(format="pdf", sys_inputs=inputs)
@@ -427,8 +438,8 @@ _renderer = _Renderer()
 
 
 def render_certificate(data: CertificateData) -> bytes:
-    """One certificate as PDF bytes (one A4 landscape page). Raises ``typst.TypstError`` if the
-    template fails (a missing font folder, for instance)."""
+    """One certificate as PDF bytes (one A4 landscape page). Raises ``RuntimeError`` when the
+    fonts are not in ``FONT_DIRS`` and ``typst.TypstError`` if the template fails."""
     return _renderer.render(data)
 
 

@@ -82,6 +82,15 @@ def test_it_embeds_noto_serif_cjk_from_the_font_folder_and_a_mono_font_for_the_t
     }
 
 
+def test_without_the_cjk_fonts_it_refuses_instead_of_printing_boxes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(certificate_pdf, "FONT_DIRS", (tmp_path,))
+    message = re.escape(f"证书字体缺失：Noto Serif CJK SC 不在 {tmp_path} 中（请安装 fonts-noto-cjk）")
+    with pytest.raises(RuntimeError, match=f"^{message}$"):
+        render_certificate(DATA)
+
+
 def test_the_pdf_is_titled_and_signed_by_the_issuer() -> None:
     pdf = render_certificate(DATA)
     assert pdf_title(pdf) == "荣誉证书"
