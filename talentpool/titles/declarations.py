@@ -21,7 +21,7 @@ def declare_all() -> None:
     )
     from talentpool.registry.profile import register_profile_section
 
-    from . import api, events, profile
+    from . import api, demo, events, profile
 
     register_urls("titles/", "talentpool.titles.urls")
     register_audit_events(events.EVENTS)
@@ -47,3 +47,4 @@ def declare_all() -> None:
     register_api("titles", api.TitleViewSet, basename="title")
     register_api("tiers", api.TierViewSet, basename="tier")
     register_profile_section(profile.SECTION)  # the same section again is a no-op (ready() may run again)
+    demo.declare_demo_step()  # the titles of the past named years (load_demo), after the registry's users
