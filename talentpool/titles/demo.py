@@ -20,8 +20,9 @@ retirement date is recorded on the worker (the registry's demo has nobody retire
 is retired from it.
 
 The seed's example worker (慎建民, the worker login) is a 首席技工 of the first batch, active to
-this day. The demo operator's enterprise's other workers are named in no title last year (the
-selection demo nominates among them this year).
+this day. The demo operator's enterprise's other workers hold at most the lowest tier (技术标兵) and
+none was named last year: the selection demo nominates among them this year, for 工匠 or 首席技工,
+and no title they hold stands in the way.
 
 Rows are built in Python and written with ``bulk_create`` (no services, no audit: the load is
 one administrative act), keeping the services' invariants: at most one active title per worker,
@@ -265,6 +266,7 @@ def make_titles(context: DemoContext) -> None:
                               k=_scaled(DISTRICT_REVOKED, staff.share)):
         revocations[period] += 1
 
+    bottom, own = max(rank.values()), staff.example_enterprise
     for i, year in enumerate(years):
         day, at = days[i], _at(days[i])
         left_out = staff.example_enterprise if year == years[-1] else None
@@ -276,7 +278,8 @@ def make_titles(context: DemoContext) -> None:
         for tier in tiers:
             wanted = _scaled(tier.default_quota, staff.share)
             lowest = min_level(tier)
-            weight = {w: 2.0 ** (level[w] - lowest) for w in base if level[w] >= lowest}
+            weight = {w: 2.0 ** (level[w] - lowest) for w in base if level[w] >= lowest
+                      and (tier.order == bottom or staff.enterprise[w] != own or w == staff.example_worker)}
             chosen: list[int] = []
             if (year == EXAMPLE_YEAR and tier.code == EXAMPLE_TIER and staff.example_worker is not None
                     and staff.example_worker not in draw.active):

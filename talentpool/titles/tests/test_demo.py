@@ -167,8 +167,11 @@ def test_every_holder_was_eligible_when_named(district) -> None:  # type: ignore
                                           actual=worker.actual_retirement_date)
         assert months >= 60, (title, months)
         assert worker.pk not in revoked_on or revoked_on[worker.pk] >= day  # never named after a revocation
-    # the demo operator's enterprise: nobody but the example worker named last year
-    assert not Title.objects.filter(year=YEARS[-1], worker__current_enterprise__name=EXAMPLE_ENTERPRISE).exists()
+    # the demo operator's enterprise: nobody but the example worker named last year, and none of
+    # the others above the lowest tier (the selection demo nominates them for the higher ones)
+    own = Title.objects.filter(worker__current_enterprise__name=EXAMPLE_ENTERPRISE).exclude(worker__name=EXAMPLE_NAME)
+    assert own.exists() and not own.filter(year=YEARS[-1]).exists()
+    assert set(own.values_list("tier__code", flat=True)) == {"technical_model"}
 
 
 def test_retired_holders_have_their_retirement_recorded(db) -> None:  # type: ignore[no-untyped-def]
