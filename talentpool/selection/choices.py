@@ -30,3 +30,11 @@ class Eligibility(models.TextChoices):
     PENDING = "pending", _("Not reviewed")  # 待审查
     ELIGIBLE = "eligible", _("Eligible")  # 符合
     INELIGIBLE = "ineligible", _("Not eligible")  # 不符合
+
+
+class AssignmentStatus(models.TextChoices):
+    PROPOSED = "proposed", _("Proposed")  # 拟分配: the solver's, the admin may still change it
+    CONFIRMED = "confirmed", _("Confirmed")  # 已确认: the expert sees it
+    DECLINED = "declined", _("Declined")  # 已谢绝: the expert declined, with a reason
+    STARTED = "started", _("Started")  # 评审中
+    SUBMITTED = "submitted", _("Submitted")  # 已提交: the review is locked

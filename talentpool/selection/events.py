@@ -14,4 +14,8 @@ EVENTS: dict[str, object] = {
     "selection.attachment.download": _("downloaded a nomination's file"),
     "selection.qualification.run": _("ran the qualification review"),
     "selection.qualification.override": _("overrode a qualification result"),
+    "selection.assignment.propose": _("proposed the reviewers' assignment"),
+    "selection.assignment.confirm": _("confirmed the reviewers' assignment"),
+    "selection.assignment.change": _("changed an expert in the proposed assignment"),
+    "selection.assignment.decline": _("declined an assignment"),
 }

@@ -17,12 +17,22 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from talentpool.registry.models import Enterprise, Worker
+from talentpool.core.crypto import EncryptedTextField
+from talentpool.registry.models import Enterprise, Industry, Occupation, Worker
+from talentpool.rules import masking
 from talentpool.titles.models import Tier, Title
 
 from .attachments import attachment_storage
-from .choices import Eligibility, NominationStatus, Stage
-from .querysets import CampaignPartQuerySet, CampaignQuerySet, NominationPartQuerySet, NominationQuerySet
+from .choices import AssignmentStatus, Eligibility, NominationStatus, Stage
+from .querysets import (
+    AssignmentQuerySet,
+    CampaignPartQuerySet,
+    CampaignQuerySet,
+    ExpertPartQuerySet,
+    ExpertQuerySet,
+    NominationPartQuerySet,
+    NominationQuerySet,
+)
 
 
 class Campaign(models.Model):
@@ -245,3 +255,140 @@ class EligibilityResult(models.Model):
     @property
     def effective(self) -> bool:
         return self.passed if self.override is None else self.override
+
+
+# The expert review (专家评审) --------------------------------------------------------------------
+
+
+class Expert(models.Model):
+    """A reviewer in the pool (评审专家): specialities by industry and occupation, the employer
+    (an enterprise of the registry, or an institution named in text), title, contact. ``user`` is
+    their login; ``worker`` their registry record if they have one (master–apprentice conflicts)."""
+
+    name = models.CharField(_("name"), max_length=32)
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, verbose_name=_("login"), null=True, blank=True,
+                                on_delete=models.SET_NULL, related_name="expert")
+    worker = models.ForeignKey(Worker, verbose_name=_("registry record"), null=True, blank=True,
+                               on_delete=models.SET_NULL, related_name="+")
+    employer = models.ForeignKey(Enterprise, verbose_name=_("employer (enterprise)"), null=True, blank=True,
+                                 on_delete=models.PROTECT, related_name="+")
+    employer_name = models.CharField(_("employer"), max_length=100)
+    professional_title = models.CharField(_("professional title"), max_length=50, blank=True)
+    industries = models.ManyToManyField(Industry, verbose_name=_("industries"), blank=True, related_name="+")
+    occupations = models.ManyToManyField(Occupation, verbose_name=_("occupations"), blank=True, related_name="+")
+    phone = EncryptedTextField(_("phone"), blank=True)
+    phone_masked = models.CharField(_("phone"), max_length=24, blank=True, editable=False)
+    capacity = models.PositiveSmallIntegerField(_("reviews at most"), default=60)
+    is_active = models.BooleanField(_("in the pool"), default=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+
+    objects = ExpertQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("expert")
+        verbose_name_plural = _("experts")
+        ordering = ["name", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def set_phone(self, phone: str) -> None:
+        self.phone = (phone or "").strip()
+        self.phone_masked = masking.mask_phone(self.phone) if self.phone else ""
+
+    @property
+    def group_key(self) -> str:
+        """Experts of one employer or institution: at most one of them reviews a nomination."""
+        return f"e{self.employer_id}" if self.employer_id else f"n{self.employer_name.strip()}"
+
+
+class ExpertEmployment(models.Model):
+    """An expert's employer history (conflicts: a shared employer within the last 3 years)."""
+
+    expert = models.ForeignKey(Expert, on_delete=models.CASCADE, related_name="employments")
+    enterprise = models.ForeignKey(Enterprise, verbose_name=_("enterprise"), on_delete=models.PROTECT,
+                                   related_name="+")
+    start_date = models.DateField(_("start date"), null=True, blank=True)
+    end_date = models.DateField(_("end date"), null=True, blank=True)
+
+    objects = ExpertPartQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("expert's employment")
+        verbose_name_plural = _("experts' employments")
+        ordering = ["expert", "start_date", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.expert} · {self.enterprise}"
+
+
+class DeclaredRelation(models.Model):
+    """A relation an expert (or the admin for them) declared with a worker: they never review them."""
+
+    expert = models.ForeignKey(Expert, on_delete=models.CASCADE, related_name="declared_relations")
+    worker = models.ForeignKey(Worker, verbose_name=_("worker"), on_delete=models.CASCADE, related_name="+")
+    note = models.CharField(_("relation"), max_length=100)
+    declared_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    declared_at = models.DateTimeField(default=timezone.now)
+
+    objects = ExpertPartQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("declared relation")
+        verbose_name_plural = _("declared relations")
+        constraints = [models.UniqueConstraint(fields=["expert", "worker"], name="selection_one_relation_per_pair")]
+
+    def __str__(self) -> str:
+        return f"{self.expert} · {self.worker}: {self.note}"
+
+
+class Panel(models.Model):
+    """A review panel (评审组) of a campaign: the experts reviewing the nominations of some industries."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="panels")
+    name = models.CharField(_("panel"), max_length=50)
+    industries = models.ManyToManyField(Industry, verbose_name=_("industries"), related_name="+")
+    experts = models.ManyToManyField(Expert, verbose_name=_("experts"), related_name="panels")
+
+    objects = CampaignPartQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("panel")
+        verbose_name_plural = _("panels")
+        ordering = ["campaign", "name"]
+        constraints = [models.UniqueConstraint(fields=["campaign", "name"], name="selection_panel_name")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Assignment(models.Model):
+    """A nomination × expert (评审分配): proposed by the solver with its reasons, confirmed by the
+    admin (only then does the expert see it), declined by the expert with a reason, started and
+    submitted with the review."""
+
+    nomination = models.ForeignKey(Nomination, on_delete=models.CASCADE, related_name="assignments")
+    expert = models.ForeignKey(Expert, on_delete=models.PROTECT, related_name="assignments")
+    status = models.CharField(_("status"), max_length=16, choices=AssignmentStatus.choices,
+                              default=AssignmentStatus.PROPOSED)
+    affinity = models.FloatField(_("match"), default=0)
+    reasons = models.JSONField(_("why this expert"), default=list, blank=True)
+    declined_reason = models.CharField(_("reason for declining"), max_length=200, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    confirmed_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    objects = AssignmentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("assignment")
+        verbose_name_plural = _("assignments")
+        ordering = ["nomination", "expert__name", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["nomination", "expert"], condition=~Q(status="declined"),
+                                    name="selection_one_assignment_per_pair"),
+        ]
+        indexes = [models.Index(fields=["expert", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.nomination} · {self.expert}"

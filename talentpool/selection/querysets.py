@@ -60,3 +60,37 @@ class NominationQuerySet(RestrictedQuerySet):
 
 class NominationPartQuerySet(NominationQuerySet):
     nomination_path = "nomination"
+
+
+class ExpertQuerySet(RestrictedQuerySet):
+    """The expert pool: admins keep it; an expert sees their own entry; nobody else."""
+
+    def scope(self, user: User, action: Action) -> RestrictedQuerySet:
+        if user.is_admin:
+            return self.all()
+        if user.role == Role.EXPERT and action == Action.VIEW:
+            return self.filter(user=user)
+        return self.none()
+
+
+class ExpertPartQuerySet(RestrictedQuerySet):
+    """Rows of an expert (their employments, declared relations): admins; the expert, their own."""
+
+    def scope(self, user: User, action: Action) -> RestrictedQuerySet:
+        if user.is_admin:
+            return self.all()
+        if user.role == Role.EXPERT and action == Action.VIEW:
+            return self.filter(expert__user=user)
+        return self.none()
+
+
+class AssignmentQuerySet(RestrictedQuerySet):
+    """Assignments: admins see all; an expert only their own confirmed (or later) ones, never a
+    proposal; operators and leaders none (who reviews whom is not theirs to know)."""
+
+    def scope(self, user: User, action: Action) -> RestrictedQuerySet:
+        if user.is_admin:
+            return self.all()
+        if user.role == Role.EXPERT and action == Action.VIEW:
+            return self.filter(expert__user=user).exclude(status="proposed")
+        return self.none()

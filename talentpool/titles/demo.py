@@ -19,10 +19,10 @@ age, ``rules.retirement``, or a special post's 特殊工种 at 55 / 45) have sin
 retirement date is recorded on the worker (the registry's demo has nobody retired) and their title
 is retired from it.
 
-The seed's example worker (慎建民, the worker login) is a 首席技工 of the first batch, active to
-this day. The demo operator's enterprise's other workers hold at most the lowest tier (技术标兵) and
-none was named last year: the selection demo nominates among them this year, for 工匠 or 首席技工,
-and no title they hold stands in the way.
+The seed's example worker (慎建民, the worker login) is a 南浔工匠 of the first batch (the registry
+demo's honour of 2018-12-26), active to this day. The demo operator's enterprise's other workers
+hold at most the lowest tier (技术标兵) and none was named last year: the selection demo nominates
+among them this year, for 工匠 or 首席技工, and no title they hold stands in the way.
 
 Rows are built in Python and written with ``bulk_create`` (no services, no audit: the load is
 one administrative act), keeping the services' invariants: at most one active title per worker,
@@ -80,7 +80,7 @@ DISTRICT_REVOKED = 60
 DISTRICT_RETIRED = 80
 REVOKED_AFTER = timedelta(days=90)
 
-EXAMPLE_TIER = "chief_technician"
+EXAMPLE_TIER = "craftsman"  # his registry honour 南浔工匠 of 2018-12-26 (registry/demo.py)
 EXAMPLE_YEAR = FIRST_YEAR
 NAMED_AT = clock(10, 0)
 

@@ -120,7 +120,7 @@ def test_load_demo_runs_the_registered_steps_and_prints_the_logins(db):
     out = StringIO()
     call_command("load_demo", workers=40, enterprises=15, seed=3, stdout=out)
     text = out.getvalue()
-    assert "完成 / done: 15 enterprises, 40 workers," in text and "7 users in" in text
+    assert "完成 / done: 15 enterprises, 40 workers," in text and ", 7 users" in text
     assert "operator2" in text and "密码 / password (all): Demo-2026-pass" in text
     assert "登录 / log in at http://127.0.0.1:8000/login/" in text
     assert [row.username for row in demo.demo_logins()] == [

@@ -222,12 +222,14 @@ def test_without_a_demo_admin_nobody_confers(db) -> None:  # type: ignore[no-unt
     assert set(TitleChange.objects.values_list("by_id", flat=True)) == {None}
 
 
-def test_the_example_worker_holds_a_chief_technician_title_since_the_first_batch(district) -> None:  # type: ignore[no-untyped-def]
+def test_the_example_worker_is_a_craftsman_since_the_first_batch(district) -> None:  # type: ignore[no-untyped-def]
     example = Worker.objects.get(name=EXAMPLE_NAME, current_enterprise__name=EXAMPLE_ENTERPRISE)
     title = Title.objects.get(worker=example)
     assert (title.tier.code, title.year, title.status, title.valid_from, title.valid_to) == (
-        "chief_technician", 2018, TitleStatus.ACTIVE, date(2018, 12, 26), None)
-    assert title.certificate_number == "NX2018SXJG0001"
+        "craftsman", 2018, TitleStatus.ACTIVE, date(2018, 12, 26), None)
+    assert title.certificate_number == "NX2018GJ0001"
+    # the registry demo's honour of the same day says so too
+    assert example.honours.filter(name="南浔工匠", awarded_on=date(2018, 12, 26)).exists()
     assert services.active_title(example) == title
     worker_user = User.objects.get(username="worker")
     assert list(Title.objects.restrict(worker_user, Action.VIEW)) == [title]
