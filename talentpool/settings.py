@@ -47,6 +47,11 @@ ENCRYPTION_KEY = (
     or base64.urlsafe_b64encode(hashlib.sha256(("encryption:" + SECRET_KEY).encode()).digest()).decode()
 )
 
+# Title certificates carry a payload signed with this Ed25519 key (PEM, or a base64 32-byte seed),
+# so a printed copy checks offline (titles.verification). Without it the key is derived from the
+# secret key: changing the secret key would then invalidate every certificate already printed.
+TALENTPOOL_CERTIFICATE_SIGNING_KEY = os.environ.get("TALENTPOOL_CERTIFICATE_SIGNING_KEY") or None
+
 INSTALLED_APPS = [
     "talentpool.core.adminsite.AdminConfig",  # the Django admin, signed in and audited like the rest
     "django.contrib.auth",
