@@ -58,6 +58,7 @@ def test_pages_work_under_the_policy(page: Page, live_server, login, admin_user,
     page.goto(f"{live_server.url}/registry/enterprises/new/")
     page.get_by_role("link", name="取消").click()
     expect(page).to_have_url(re.compile(r"/registry/enterprises/$"))
+    page.wait_for_load_state("load")  # site.js binds the language switch once the page has loaded
 
     # Choosing a language submits the switch.
     with page.expect_navigation():
