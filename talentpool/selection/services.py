@@ -18,6 +18,7 @@ from talentpool.core import programme
 from talentpool.core.audit import record
 from talentpool.core.exceptions import OutOfScope, ServiceError
 from talentpool.core.models import AuditAction, User
+from talentpool.cultivation.versioning import check_version
 from talentpool.rules import eligibility, scoring
 from talentpool.titles.models import Tier
 
@@ -36,9 +37,11 @@ DEFAULT_CRITERIA: tuple[tuple[str, str, int], ...] = (
 NEXT_STAGE = dict(itertools.pairwise(STAGES))
 
 
-def _check_admin(actor: User) -> None:
+def require_admin(actor: User) -> None:
+    """Every selection state change but the operators' nominations and the experts' reviews is an
+    admin's: anyone else is out of scope (404)."""
     if not (actor is not None and actor.is_authenticated and actor.is_admin):
-        raise OutOfScope(f"campaigns are kept by programme admins, not by {getattr(actor, 'pk', None)}")
+        raise OutOfScope(f"the selection is run by programme admins, not by {getattr(actor, 'pk', None)}")
 
 
 def objective_rules_data(categories: tuple[scoring.Category, ...] = scoring.DEFAULT_CATEGORIES) -> list[dict]:
@@ -103,7 +106,7 @@ def create_campaign(actor: User, year: int, *, copy_previous: bool = True, name:
     earlier campaign; without one, or without ``copy_previous``, the programme's defaults: every
     tier in use with its default quota and allowance, rules.eligibility's and rules.scoring's
     defaults and a 100-point form."""
-    _check_admin(actor)
+    require_admin(actor)
     if not isinstance(year, int) or not 2000 <= year <= 2199:
         raise ServiceError(_("The year must be between 2000 and 2199."))
     if Campaign.objects.filter(year=year).exists():
@@ -136,13 +139,6 @@ def create_campaign(actor: User, year: int, *, copy_previous: bool = True, name:
 def _locked(campaign: Campaign | int) -> Campaign:
     pk = campaign if isinstance(campaign, int) else campaign.pk
     return Campaign.objects.select_for_update().get(pk=pk)
-
-
-def _check_version(campaign: Campaign, expected_version: int | None) -> None:
-    from talentpool.core.exceptions import EditConflict
-
-    if expected_version is not None and campaign.version != expected_version:
-        raise EditConflict(campaign)
 
 
 SETTINGS_FIELDS = ("name", "nomination_deadline", "nominations_per_enterprise", "experts_per_nomination",
@@ -178,12 +174,12 @@ def _jsonable(value: Any) -> Any:
 def update_campaign(actor: User, campaign: Campaign, data: dict[str, Any], *,
                     expected_version: int | None = None) -> Campaign:
     """Change the campaign's settings (``SETTINGS_FIELDS``); a setting the stage has frozen is refused."""
-    _check_admin(actor)
+    require_admin(actor)
     unknown = set(data) - set(SETTINGS_FIELDS)
     if unknown:
         raise ValueError(f"not editable: {sorted(unknown)}")
     locked = _locked(campaign)
-    _check_version(locked, expected_version)
+    check_version(locked, expected_version)
     changes = {}
     for field, value in data.items():
         if field == "name":
@@ -211,7 +207,7 @@ def update_campaign(actor: User, campaign: Campaign, data: dict[str, Any], *,
 def set_quota(actor: User, campaign_tier: CampaignTier, quota: int, *,
               annual_allowance: Decimal | None = None) -> CampaignTier:
     """A tier's quota (and allowance) for this campaign; fixed once the ranking has begun."""
-    _check_admin(actor)
+    require_admin(actor)
     campaign = _locked(campaign_tier.campaign_id)
     row = CampaignTier.objects.select_for_update().get(pk=campaign_tier.pk)
     if _reached(campaign, Stage.RANKING):
@@ -266,9 +262,9 @@ def stage_refusal(campaign: Campaign, to_stage: str, *, now: datetime.datetime |
 def advance_stage(actor: User, campaign: Campaign, to_stage: str, *, note: str = "",
                   expected_version: int | None = None) -> Campaign:
     """Move the campaign to the next stage, recording who, when and why."""
-    _check_admin(actor)
+    require_admin(actor)
     locked = _locked(campaign)
-    _check_version(locked, expected_version)
+    check_version(locked, expected_version)
     refusal = stage_refusal(locked, to_stage)
     if refusal:
         raise ServiceError(refusal)

@@ -31,15 +31,12 @@ from talentpool.rules.solving import Infeasible
 
 from .choices import AssignmentStatus, Eligibility, NominationStatus, Stage
 from .models import Assignment, Campaign, DeclaredRelation, Expert, ExpertEmployment, Nomination, Panel
+from .services import require_admin
 
 #: Match of an expert's speciality with a nomination (the solver maximises the sum).
 SAME_OCCUPATION, SAME_INDUSTRY, OTHER = 1.0, 0.6, 0.2
 KEPT = (AssignmentStatus.CONFIRMED, AssignmentStatus.STARTED, AssignmentStatus.SUBMITTED)
 
-
-def _check_admin(actor: User) -> None:
-    if not (actor is not None and actor.is_authenticated and actor.is_admin):
-        raise OutOfScope(f"assignments are made by programme admins, not by {getattr(actor, 'pk', None)}")
 
 
 def reviewable(campaign: Campaign) -> list[Nomination]:
@@ -179,7 +176,7 @@ def _solve(campaign: Campaign, nominations: list[Nomination], facts: Facts, kept
 def propose(actor: User, campaign: Campaign) -> Proposal:
     """Replace the proposed (unconfirmed) assignments of the campaign by the optimal ones; the
     confirmed, started and submitted ones are kept and count against their experts' capacity."""
-    _check_admin(actor)
+    require_admin(actor)
     campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
     if campaign.stage != Stage.EXPERT_REVIEW:
         raise ServiceError(_("Assignments are made at the expert review stage (now: %(stage)s).") % {
@@ -207,7 +204,7 @@ def propose(actor: User, campaign: Campaign) -> Proposal:
 @transaction.atomic
 def confirm(actor: User, campaign: Campaign) -> int:
     """Confirm every proposed assignment: from now on each expert sees theirs."""
-    _check_admin(actor)
+    require_admin(actor)
     campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
     if campaign.stage != Stage.EXPERT_REVIEW:
         raise ServiceError(_("Assignments are made at the expert review stage (now: %(stage)s).") % {
@@ -223,7 +220,7 @@ def confirm(actor: User, campaign: Campaign) -> int:
 @transaction.atomic
 def replace_expert(actor: User, assignment: Assignment, expert: Expert) -> Assignment:
     """The admin's edit of a proposal: another expert for this nomination, if the rules allow."""
-    _check_admin(actor)
+    require_admin(actor)
     row = Assignment.objects.select_for_update().select_related("nomination__campaign").get(pk=assignment.pk)
     if row.status != AssignmentStatus.PROPOSED:
         raise ServiceError(_("Only a proposed assignment can be changed; confirmed ones are declined by the expert."))
@@ -274,7 +271,7 @@ def decline(actor: User, assignment: Assignment, *, reason: str) -> list[Assignm
     campaign = row.nomination.campaign
     nominations = [n for n in reviewable(campaign) if n.pk == row.nomination_id]
     facts = gather(campaign, nominations)
-    facts.experts[:] = [e for e in facts.experts if e.pk != row.expert_id]  # never the same expert again
+    # never an expert who declined this nomination (this one included) again
     declined = set(Assignment.objects.filter(nomination=row.nomination, status=AssignmentStatus.DECLINED)
                    .values_list("expert_id", flat=True))
     facts.experts[:] = [e for e in facts.experts if e.pk not in declined]

@@ -13,9 +13,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from talentpool.core.audit import record
-from talentpool.core.exceptions import EditConflict, OutOfScope, ServiceError
+from talentpool.core.exceptions import OutOfScope, ServiceError
 from talentpool.core.models import AuditAction, User
 from talentpool.core.roles import Action, Role
+from talentpool.cultivation.versioning import check_version
 from talentpool.registry.models import Worker
 
 from . import attachments
@@ -63,11 +64,6 @@ def _locked(nomination: Nomination | int, actor: User, action: Action = Action.C
     if row is None:
         raise OutOfScope(f"nomination {pk} is out of scope for {actor.pk}")
     return row
-
-
-def _check_version(nomination: Nomination, expected_version: int | None) -> None:
-    if expected_version is not None and nomination.version != expected_version:
-        raise EditConflict(nomination)
 
 
 def _clean_statement(statement: str) -> str:
@@ -139,7 +135,7 @@ def update_nomination(actor: User, nomination: Nomination, data: dict[str, Any],
     if unknown:
         raise ValueError(f"not editable: {sorted(unknown)}")
     row = _locked(nomination, actor)
-    _check_version(row, expected_version)
+    check_version(row, expected_version)
     _check_open(row.campaign)
     if row.status != NominationStatus.DRAFT:
         raise ServiceError(_("Only a draft can be changed; this nomination is %(status)s.") % {
@@ -182,7 +178,7 @@ def submit_refusal(nomination: Nomination) -> str | None:
 @transaction.atomic
 def submit_nomination(actor: User, nomination: Nomination, *, expected_version: int | None = None) -> Nomination:
     row = _locked(nomination, actor)
-    _check_version(row, expected_version)
+    check_version(row, expected_version)
     refusal = submit_refusal(row)
     if refusal:
         raise ServiceError(refusal)
@@ -194,22 +190,31 @@ def submit_nomination(actor: User, nomination: Nomination, *, expected_version: 
     return row
 
 
+def withdraw_refusal(actor: User, nomination: Nomination) -> str | None:
+    """Why ``actor`` may not withdraw the nomination now (None: they may): operators while
+    nominations are open, admins until the notice (then only an upheld objection withdraws)."""
+    if nomination.status == NominationStatus.WITHDRAWN:
+        return _("This nomination is already withdrawn.")
+    if not actor.is_admin:
+        return nominating_refusal(nomination.campaign)
+    if nomination.campaign.stage in (Stage.NOTICE, Stage.NAMED):
+        return _("During the notice a nomination is withdrawn through an upheld objection.")
+    return None
+
+
 @transaction.atomic
 def withdraw_nomination(actor: User, nomination: Nomination, *, reason: str,
                         expected_version: int | None = None) -> Nomination:
     """Withdraw a draft or submitted nomination while nominations are open (an admin: until the
     notice), with a reason. Its place in the enterprise's allowance is freed."""
     row = _locked(nomination, actor)
-    _check_version(row, expected_version)
+    check_version(row, expected_version)
     reason = (reason or "").strip()
     if not reason:
         raise ServiceError(_("Give a reason for the withdrawal."))
-    if row.status == NominationStatus.WITHDRAWN:
-        raise ServiceError(_("This nomination is already withdrawn."))
-    if not actor.is_admin:
-        _check_open(row.campaign)
-    elif row.campaign.stage in (Stage.NOTICE, Stage.NAMED):
-        raise ServiceError(_("During the notice a nomination is withdrawn through an upheld objection."))
+    refusal = withdraw_refusal(actor, row)
+    if refusal:
+        raise ServiceError(refusal)
     before = row.status
     row.status = NominationStatus.WITHDRAWN
     row.withdrawn_reason = reason[:200]

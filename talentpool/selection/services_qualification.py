@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from talentpool.core.audit import record
-from talentpool.core.exceptions import OutOfScope, ServiceError
+from talentpool.core.exceptions import ServiceError
 from talentpool.core.models import User
 from talentpool.rules import eligibility
 from talentpool.titles.choices import TitleStatus
@@ -23,12 +23,7 @@ from talentpool.titles.models import Title, TitleChange
 
 from .choices import Eligibility, NominationStatus, Stage
 from .models import Campaign, CampaignTier, EligibilityResult, Nomination
-from .services import tier_rules
-
-
-def _check_admin(actor: User) -> None:
-    if not (actor is not None and actor.is_authenticated and actor.is_admin):
-        raise OutOfScope(f"the qualification review is run by programme admins, not by {getattr(actor, 'pk', None)}")
+from .services import require_admin, tier_rules
 
 
 def candidates(nominations: list[Nomination]) -> dict[int, eligibility.Candidate]:
@@ -68,7 +63,7 @@ def _verdict(results: list[EligibilityResult]) -> str:
 @transaction.atomic
 def run_review(actor: User, campaign: Campaign) -> ReviewReport:
     """Check every submitted nomination of the campaign (at the qualification stage)."""
-    _check_admin(actor)
+    require_admin(actor)
     campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
     if campaign.stage != Stage.QUALIFICATION:
         raise ServiceError(_("The qualification review runs at the qualification stage (now: %(stage)s).") % {
@@ -121,7 +116,7 @@ def run_review(actor: User, campaign: Campaign) -> ReviewReport:
 @transaction.atomic
 def override_result(actor: User, result: EligibilityResult, *, passed: bool | None, reason: str) -> EligibilityResult:
     """Set (``passed`` True/False) or clear (None) an admin's override of one rule's result."""
-    _check_admin(actor)
+    require_admin(actor)
     row = EligibilityResult.objects.select_for_update().select_related("nomination__campaign").get(pk=result.pk)
     nomination = Nomination.objects.select_for_update().get(pk=row.nomination_id)
     if nomination.campaign.stage != Stage.QUALIFICATION:

@@ -215,8 +215,7 @@ def nomination_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "attachments": list(nomination.attachments.all()), "results": results,
         "can_edit": can_change and is_draft and open_refusal is None,
         "submit_refusal": nominations.submit_refusal(nomination) if can_change and is_draft else None,
-        "can_withdraw": can_change and nomination.status != NominationStatus.WITHDRAWN and (
-            (user.is_admin and nomination.campaign.stage not in (Stage.NOTICE, Stage.NAMED)) or open_refusal is None),
+        "can_withdraw": can_change and nominations.withdraw_refusal(user, nomination) is None,
         "can_override": user.is_admin and nomination.campaign.stage == Stage.QUALIFICATION,
         "attachment_form": AttachmentForm(), "reason_form": ReasonForm(), "override_form": OverrideForm(),
         "accepted": attachments.accepted_labels(), "max_mb": attachments.MAX_BYTES // (1024 * 1024),
