@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "talentpool.cultivation",
     "talentpool.titles",
     "talentpool.selection",
+    "talentpool.portal",
 ]
 
 MIDDLEWARE = [

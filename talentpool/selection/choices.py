@@ -38,3 +38,22 @@ class AssignmentStatus(models.TextChoices):
     DECLINED = "declined", _("Declined")  # 已谢绝: the expert declined, with a reason
     STARTED = "started", _("Started")  # 评审中
     SUBMITTED = "submitted", _("Submitted")  # 已提交: the review is locked
+
+
+class ObjectionStatus(models.TextChoices):
+    RECEIVED = "received", _("Received")  # 已受理
+    INVESTIGATING = "investigating", _("Investigating")  # 调查核实中
+    UPHELD = "upheld", _("Upheld")  # 属实
+    REJECTED = "rejected", _("Rejected")  # 不属实
+
+
+#: An objection in one of these is resolved.
+OBJECTION_RESOLVED: tuple[str, ...] = (ObjectionStatus.UPHELD, ObjectionStatus.REJECTED)
+
+
+class ObjectionChannel(models.TextChoices):
+    ONLINE = "online", _("Online (public page)")  # 网上
+    LETTER = "letter", _("Letter")  # 来信
+    PHONE = "phone", _("Phone")  # 来电
+    VISIT = "visit", _("Visit")  # 来访
+    UNIT = "unit", _("From a unit (sealed)")  # 单位来函

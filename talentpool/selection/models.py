@@ -23,7 +23,7 @@ from talentpool.rules import masking
 from talentpool.titles.models import Tier, Title
 
 from .attachments import attachment_storage
-from .choices import AssignmentStatus, Eligibility, NominationStatus, Stage
+from .choices import AssignmentStatus, Eligibility, NominationStatus, ObjectionChannel, ObjectionStatus, Stage
 from .querysets import (
     AssignmentQuerySet,
     CampaignPartQuerySet,
@@ -32,6 +32,9 @@ from .querysets import (
     ExpertQuerySet,
     NominationPartQuerySet,
     NominationQuerySet,
+    ObjectionQuerySet,
+    ReviewQuerySet,
+    ScoreQuerySet,
 )
 
 
@@ -58,6 +61,11 @@ class Campaign(models.Model):
                                            default=Decimal(0))
     objective_rules = models.JSONField(_("objective points"), default=list, blank=True)
     notice_text = models.TextField(_("campaign notice"), blank=True)
+    list_approved_at = models.DateTimeField(_("list approved at"), null=True, blank=True, editable=False)
+    notice_start = models.DateField(_("public notice from"), null=True, blank=True, editable=False)
+    notice_end = models.DateField(_("public notice until"), null=True, blank=True, editable=False)
+    named_at = models.DateTimeField(_("named at"), null=True, blank=True, editable=False)
+    effective_date = models.DateField(_("titles effective from"), null=True, blank=True, editable=False)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
@@ -392,3 +400,136 @@ class Assignment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.nomination} · {self.expert}"
+
+
+class Review(models.Model):
+    """An expert's review of one assigned nomination (评审): a score per criterion within its
+    bounds and a comment. Submitted, it locks; reopening it is an audited admin action."""
+
+    assignment = models.OneToOneField(Assignment, on_delete=models.CASCADE, related_name="review")
+    comment = models.TextField(_("comment"), blank=True)
+    total = models.DecimalField(_("weighted score"), max_digits=8, decimal_places=2, null=True, blank=True,
+                                editable=False)
+    started_at = models.DateTimeField(_("started at"), default=timezone.now, editable=False)
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True, editable=False)
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+
+    objects = ReviewQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("review")
+        verbose_name_plural = _("reviews")
+        ordering = ["assignment", "pk"]
+
+    def __str__(self) -> str:
+        return str(self.assignment)
+
+    @property
+    def is_submitted(self) -> bool:
+        return self.submitted_at is not None
+
+
+class Score(models.Model):
+    """A review's score on one criterion."""
+
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="scores")
+    criterion = models.ForeignKey(Criterion, verbose_name=_("criterion"), on_delete=models.PROTECT,
+                                  related_name="+")
+    value = models.DecimalField(_("score"), max_digits=6, decimal_places=2)
+
+    objects = ScoreQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("score")
+        verbose_name_plural = _("scores")
+        ordering = ["review", "criterion__order", "pk"]
+        constraints = [models.UniqueConstraint(fields=["review", "criterion"], name="selection_one_score_each")]
+
+    def __str__(self) -> str:
+        return f"{self.criterion}: {self.value}"
+
+
+class Standing(models.Model):
+    """A nomination's place in the ranking (拟定): its objective points and expert score, the
+    final score, the tier the allocation proposed and why, and the tier it is placed in after the
+    admin's adjustments (with their reasons). The approved list is the placed ones."""
+
+    nomination = models.OneToOneField(Nomination, on_delete=models.CASCADE, related_name="standing")
+    objective_points = models.DecimalField(_("objective points"), max_digits=8, decimal_places=2, default=Decimal(0))
+    objective_detail = models.JSONField(_("objective points in detail"), default=list, blank=True)
+    expert_raw = models.DecimalField(_("expert score (raw)"), max_digits=8, decimal_places=2, null=True, blank=True)
+    expert_normalised = models.DecimalField(_("expert score (normalised)"), max_digits=8, decimal_places=2,
+                                            null=True, blank=True)
+    expert_score = models.DecimalField(_("expert score"), max_digits=8, decimal_places=2, default=Decimal(0))
+    bonus = models.DecimalField(_("preference bonus"), max_digits=6, decimal_places=2, default=Decimal(0))
+    final_score = models.DecimalField(_("final score"), max_digits=8, decimal_places=2, default=Decimal(0))
+    rank = models.PositiveIntegerField(_("rank"), default=0)
+    proposed_tier = models.ForeignKey(Tier, verbose_name=_("proposed tier"), null=True, blank=True,
+                                      on_delete=models.PROTECT, related_name="+")
+    placed_tier = models.ForeignKey(Tier, verbose_name=_("placed tier"), null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="+")
+    reason = models.CharField(_("reason"), max_length=300, blank=True)
+    adjustment_reason = models.CharField(_("reason for the adjustment"), max_length=300, blank=True)
+    adjusted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="+")
+    adjusted_at = models.DateTimeField(null=True, blank=True)
+    computed_at = models.DateTimeField(default=timezone.now)
+
+    objects = NominationPartQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("standing")
+        verbose_name_plural = _("standings")
+        ordering = ["nomination__campaign", "rank", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.nomination}: {self.final_score}"
+
+
+class Objection(models.Model):
+    """An objection to a nominee on the public notice (异议): real-name, from the public page or
+    entered by staff (letter, phone, visit, a unit's sealed letter), with a receipt number shown and
+    kept. Workflow received → investigating → upheld / rejected, with findings. Stored before it is
+    acknowledged, never deleted."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="objections")
+    nomination = models.ForeignKey(Nomination, verbose_name=_("nominee"), on_delete=models.PROTECT,
+                                   related_name="objections")
+    receipt = models.CharField(_("receipt number"), max_length=24, unique=True)
+    channel = models.CharField(_("received by"), max_length=8, choices=ObjectionChannel.choices,
+                               default=ObjectionChannel.ONLINE)
+    name = models.CharField(_("name"), max_length=32)
+    phone = EncryptedTextField(_("phone"), blank=True)
+    phone_masked = models.CharField(_("phone"), max_length=24, blank=True, editable=False)
+    unit_name = models.CharField(_("unit"), max_length=100, blank=True)
+    sealed = models.BooleanField(_("bears the unit's seal"), default=False)
+    facts = models.TextField(_("facts"))
+    attachment = models.FileField(_("attachment"), max_length=200, storage=attachment_storage, blank=True)
+    attachment_name = models.CharField(_("attachment name"), max_length=150, blank=True)
+    attachment_type = models.CharField(max_length=100, blank=True)
+    status = models.CharField(_("status"), max_length=16, choices=ObjectionStatus.choices,
+                              default=ObjectionStatus.RECEIVED)
+    findings = models.TextField(_("findings"), blank=True)
+    received_at = models.DateTimeField(_("received at"), default=timezone.now)
+    entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("entered by"), null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="+")
+    resolved_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("resolved by"), null=True,
+                                    blank=True, on_delete=models.PROTECT, related_name="+")
+    resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
+    client_key = models.CharField(max_length=64, blank=True, editable=False)  # a hash of the sender's address
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+
+    objects = ObjectionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("objection")
+        verbose_name_plural = _("objections")
+        ordering = ["campaign", "received_at", "pk"]
+        indexes = [models.Index(fields=["campaign", "status"]), models.Index(fields=["client_key", "received_at"])]
+
+    def __str__(self) -> str:
+        return self.receipt
+
+    def set_phone(self, phone: str) -> None:
+        self.phone = (phone or "").strip()
+        self.phone_masked = masking.mask_phone(self.phone) if self.phone else ""

@@ -88,9 +88,34 @@ class AssignmentQuerySet(RestrictedQuerySet):
     """Assignments: admins see all; an expert only their own confirmed (or later) ones, never a
     proposal; operators and leaders none (who reviews whom is not theirs to know)."""
 
+    assignment_path = ""
+
     def scope(self, user: User, action: Action) -> RestrictedQuerySet:
         if user.is_admin:
             return self.all()
         if user.role == Role.EXPERT and action == Action.VIEW:
-            return self.filter(expert__user=user).exclude(status="proposed")
+            prefix = f"{self.assignment_path}__" if self.assignment_path else ""
+            return self.filter(**{f"{prefix}expert__user": user}).exclude(**{f"{prefix}status": "proposed"})
+        return self.none()
+
+
+class ReviewQuerySet(AssignmentQuerySet):
+    """A review follows its assignment: the admin, and the expert who wrote it."""
+
+    assignment_path = "assignment"
+
+
+class ScoreQuerySet(AssignmentQuerySet):
+    assignment_path = "review__assignment"
+
+
+class ObjectionQuerySet(RestrictedQuerySet):
+    """Objections name who objected: admins handle them, leaders read them; the nominating
+    enterprise never learns who objected, nor does anyone else."""
+
+    def scope(self, user: User, action: Action) -> RestrictedQuerySet:
+        if user.is_admin:
+            return self.all()
+        if user.role == Role.LEADER and action in READ_ONLY:
+            return self.all()
         return self.none()

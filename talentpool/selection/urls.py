@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import urls_objection, urls_ranking, urls_review, views
 
 app_name = "selection"
 
@@ -22,4 +22,8 @@ urlpatterns = [
     path("attachments/<int:pk>/", views.attachment_download, name="attachment"),
     path("attachments/<int:pk>/remove/", views.attachment_remove, name="attachment_remove"),
     path("results/<int:pk>/override/", views.result_override, name="override"),
+    # the expert review (assignments, reviews, progress), the ranking and naming, the objections
+    *urls_review.urlpatterns,
+    *urls_ranking.urlpatterns,
+    *urls_objection.urlpatterns,
 ]
